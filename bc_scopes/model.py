@@ -1,0 +1,345 @@
+"""Load and validate `scopes.yaml`: the single loader for the docs and the checker.
+
+Nothing else parses the YAML. Validation happens in two passes: the JSON Schema
+(shape, enums, no unknown fields) and semantic rules the schema cannot express
+(unique ids across rows and aliases, the required level must be one the row
+offers). Every error names the file, the row and the field, because the person
+reading it is editing that file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SCOPES_FILE = REPO_ROOT / "scopes.yaml"
+SCHEMA_FILE_NAME = "scopes.schema.json"
+MAX_FILE_BYTES = 512 * 1024
+ROW_ANCHOR_PREFIX = "scope-"
+
+
+class ScopeFileError(ValueError):
+    """A scopes file that cannot be used. The message is one line, ready to print."""
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One HTTP request whose answer proves (or disproves) a level of one row."""
+
+    level: str
+    method: str
+    path: str
+    body: Any = None
+    ambiguous_grant: bool = False
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ScopeRow:
+    """A row of the scope form that the integration has a requirement for."""
+
+    id: str
+    name: str
+    required: str
+    levels: tuple[str, ...]
+    scope_strings: dict[str, str]
+    reason: str
+    aliases: tuple[str, ...] = ()
+    probes: tuple[Probe, ...] = ()
+    confirm_by_eye: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return ROW_ANCHOR_PREFIX + self.id
+
+    @property
+    def alias_anchors(self) -> tuple[str, ...]:
+        return tuple(ROW_ANCHOR_PREFIX + alias for alias in self.aliases)
+
+    def rank(self, level: str) -> int:
+        """Position of a level in this row's order, lowest first."""
+        return self.levels.index(level)
+
+    @property
+    def required_scope_string(self) -> str | None:
+        return self.scope_strings.get(self.required)
+
+
+@dataclass(frozen=True)
+class NoneRow:
+    """A row the control panel shows that must stay at None."""
+
+    id: str
+    name: str
+    levels: tuple[str, ...]
+    scope_strings: dict[str, str]
+    reason: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        return ROW_ANCHOR_PREFIX + self.id
+
+    @property
+    def alias_anchors(self) -> tuple[str, ...]:
+        return tuple(ROW_ANCHOR_PREFIX + alias for alias in self.aliases)
+
+
+@dataclass(frozen=True)
+class ChangelogEntry:
+    date: str
+    rows: tuple[str, ...]
+    summary: str
+
+
+@dataclass(frozen=True)
+class GuideLinks:
+    site_url: str
+    scopes_page: str
+    troubleshooting_page: str
+
+    def row_url(self, row_id: str) -> str:
+        return f"{self.site_url}{self.scopes_page}#{ROW_ANCHOR_PREFIX}{row_id}"
+
+    def troubleshooting_url(self, anchor: str) -> str:
+        return f"{self.site_url}{self.troubleshooting_page}#{anchor}"
+
+
+@dataclass(frozen=True)
+class ScopeTable:
+    guide: GuideLinks
+    rows: tuple[ScopeRow, ...]
+    leave_at_none: tuple[NoneRow, ...]
+    changelog: tuple[ChangelogEntry, ...]
+    source: str = field(default="scopes.yaml", compare=False)
+
+    def row(self, row_id: str) -> ScopeRow:
+        for row in self.rows:
+            if row.id == row_id or row_id in row.aliases:
+                return row
+        raise KeyError(row_id)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text and refuses anchors and aliases.
+
+    Aliases allow "billion laughs" expansion and make a row depend on another
+    row's text, which a reviewer cannot see in a diff. Dates stay strings so
+    that the schema checks them as written.
+    """
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+}
+
+
+def _refuse_alias(loader: _StrictLoader, node: yaml.Node) -> Any:
+    raise yaml.constructor.ConstructorError(
+        None, None, "YAML anchors and aliases are not allowed; write each value out", node.start_mark
+    )
+
+
+def _compose_node_refusing_aliases(self: _StrictLoader, parent: Any, index: Any) -> Any:
+    if self.check_event(yaml.events.AliasEvent):
+        event = self.peek_event()
+        raise yaml.composer.ComposerError(
+            None,
+            None,
+            "YAML anchors and aliases are not allowed; write each value out",
+            event.start_mark,
+        )
+    event = self.peek_event()
+    if getattr(event, "anchor", None):
+        raise yaml.composer.ComposerError(
+            None,
+            None,
+            "YAML anchors and aliases are not allowed; write each value out",
+            event.start_mark,
+        )
+    return yaml.composer.Composer.compose_node(self, parent, index)
+
+
+_StrictLoader.compose_node = _compose_node_refusing_aliases  # type: ignore[method-assign]
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict[str, Any]:
+    for candidate in (REPO_ROOT / SCHEMA_FILE_NAME, Path(__file__).parent / "data" / SCHEMA_FILE_NAME):
+        if candidate.is_file():
+            return json.loads(candidate.read_text(encoding="utf-8"))
+    raise ScopeFileError(f"{SCHEMA_FILE_NAME} not found next to scopes.yaml; reinstall the project")
+
+
+def parse_yaml_text(text: str, source: str) -> Any:
+    """Parse YAML text with the strict loader, turning parser errors into one line."""
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = error.problem or error.context or "invalid YAML"
+        raise ScopeFileError(f"{source}:{where}: {problem}. Fix the YAML syntax there.") from None
+    except yaml.YAMLError as error:
+        raise ScopeFileError(f"{source}: invalid YAML ({error}).") from None
+
+
+def _describe_location(document: Any, path: list[Any]) -> str:
+    """Turn a JSON path such as ['scopes', 3, 'required'] into 'row 4 (orders), field required'."""
+    if not path:
+        return "top level"
+    section = path[0]
+    if section in ("scopes", "leave_at_none", "changelog") and len(path) > 1 and isinstance(path[1], int):
+        index = path[1]
+        label = {"scopes": "row", "leave_at_none": "leave-at-None row", "changelog": "changelog entry"}[
+            section
+        ]
+        row_id = ""
+        try:
+            entry = document[section][index]
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                row_id = f" ({entry['id']})"
+        except (IndexError, KeyError, TypeError):
+            pass
+        rest = ".".join(str(part) for part in path[2:])
+        where = f"{label} {index + 1}{row_id}"
+        return f"{where}, field '{rest}'" if rest else where
+    return "field '" + ".".join(str(part) for part in path) + "'"
+
+
+def validate_document(document: Any, source: str) -> None:
+    """Check a parsed document against the JSON Schema; raise on the first error."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(_schema())
+    errors = sorted(validator.iter_errors(document), key=lambda e: (list(e.absolute_path), e.message))
+    if not errors:
+        return
+    error = errors[0]
+    location = _describe_location(document, list(error.absolute_path))
+    message = error.message
+    if len(message) > 160:
+        message = message[:157] + "..."
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    raise ScopeFileError(f"{source}: {location}: {message}{more}. See scopes.schema.json.")
+
+
+def _check_semantics(document: dict[str, Any], source: str) -> None:
+    seen: dict[str, str] = {}
+
+    def claim(identifier: str, owner: str) -> None:
+        if identifier in seen:
+            raise ScopeFileError(
+                f"{source}: {owner}: id '{identifier}' is already used by {seen[identifier]}; "
+                "ids and aliases must be unique."
+            )
+        seen[identifier] = owner
+
+    for section, label in (("scopes", "row"), ("leave_at_none", "leave-at-None row")):
+        for index, entry in enumerate(document[section]):
+            owner = f"{label} {index + 1} ({entry['id']})"
+            claim(entry["id"], owner)
+            for alias in entry.get("aliases", []):
+                claim(alias, f"{owner}, field 'aliases'")
+            levels = entry["levels"]
+            for level in entry["scope_strings"]:
+                if level not in levels or level == "none":
+                    raise ScopeFileError(
+                        f"{source}: {owner}, field 'scope_strings': level '{level}' is not one of "
+                        f"the row's levels above None ({', '.join(lv for lv in levels if lv != 'none')})."
+                    )
+            if section == "scopes":
+                if entry["required"] not in levels:
+                    raise ScopeFileError(
+                        f"{source}: {owner}, field 'required': '{entry['required']}' is not offered by "
+                        f"this row; its levels are {', '.join(levels)}."
+                    )
+                for probe_index, probe in enumerate(entry.get("probes", [])):
+                    where = f"{owner}, field 'probes.{probe_index}'"
+                    if probe["level"] not in levels or probe["level"] == levels[0]:
+                        raise ScopeFileError(
+                            f"{source}: {where}: level '{probe['level']}' must be one of the row's "
+                            "levels above its lowest."
+                        )
+                    if probe["method"] == "GET" and "body" in probe:
+                        raise ScopeFileError(f"{source}: {where}: a GET probe cannot have a body.")
+                    if probe["method"] != "GET" and "body" not in probe:
+                        raise ScopeFileError(
+                            f"{source}: {where}: a write probe needs a body that cannot succeed."
+                        )
+
+
+def _build(document: dict[str, Any], source: str) -> ScopeTable:
+    guide = GuideLinks(**document["guide"])
+    rows = tuple(
+        ScopeRow(
+            id=entry["id"],
+            name=entry["name"],
+            required=entry["required"],
+            levels=tuple(entry["levels"]),
+            scope_strings=dict(entry["scope_strings"]),
+            reason=entry["reason"],
+            aliases=tuple(entry.get("aliases", [])),
+            probes=tuple(Probe(**probe) for probe in entry.get("probes", [])),
+            confirm_by_eye=entry.get("confirm_by_eye", ""),
+        )
+        for entry in document["scopes"]
+    )
+    none_rows = tuple(
+        NoneRow(
+            id=entry["id"],
+            name=entry["name"],
+            levels=tuple(entry["levels"]),
+            scope_strings=dict(entry["scope_strings"]),
+            reason=entry["reason"],
+            aliases=tuple(entry.get("aliases", [])),
+        )
+        for entry in document["leave_at_none"]
+    )
+    changelog = tuple(
+        ChangelogEntry(date=entry["date"], rows=tuple(entry["rows"]), summary=entry["summary"])
+        for entry in document["changelog"]
+    )
+    return ScopeTable(guide=guide, rows=rows, leave_at_none=none_rows, changelog=changelog, source=source)
+
+
+def parse_scope_table(text: str, source: str = "scopes.yaml") -> ScopeTable:
+    """Validate YAML text and return the table. Pure: no file access."""
+    if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
+        raise ScopeFileError(
+            f"{source}: file is larger than {MAX_FILE_BYTES // 1024} KiB; a scope table is never this big."
+        )
+    document = parse_yaml_text(text, source)
+    validate_document(document, source)
+    _check_semantics(document, source)
+    return _build(document, source)
+
+
+def load_scope_table(path: str | Path | None = None) -> ScopeTable:
+    """Read and validate a scopes file (the repository's `scopes.yaml` by default)."""
+    file_path = Path(path) if path is not None else DEFAULT_SCOPES_FILE
+    source = file_path.name if path is None else str(file_path)
+    try:
+        raw = file_path.read_bytes()
+    except FileNotFoundError:
+        raise ScopeFileError(f"{source}: file not found. Check the path.") from None
+    except OSError as error:
+        raise ScopeFileError(f"{source}: cannot read the file ({error.strerror}).") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScopeFileError(
+            f"{source}: file is larger than {MAX_FILE_BYTES // 1024} KiB; a scope table is never this big."
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ScopeFileError(
+            f"{source}: byte {error.start} is not valid UTF-8. Save the file as UTF-8."
+        ) from None
+    return parse_scope_table(text, source)

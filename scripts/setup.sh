@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Set up everything the guide and the tests need, on a fresh machine or an old one.
+# Idempotent: a second run only checks. Used by scripts/serve.sh and scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.requirements.sha256
+want=$(sha256sum requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  # Hash-checked install of the exact pins, then the project itself without dependencies.
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock 2>&1 \
+    | grep -v "is ignored" || true
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . 2>&1 \
+    | grep -v "is ignored" || true
+  .venv/bin/python -c "import bc_scopes, mkdocs, playwright" # fail here, not later, if the install broke
+  echo "$want" > "$stamp"
+fi
+
+# Browser tests drive Debian's chromium (Playwright's own browser download is not used).
+if [ ! -x /usr/bin/chromium ] && [ "${BC_SKIP_CHROMIUM_INSTALL:-0}" != "1" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  elif command -v sudo >/dev/null && command -v apt-get >/dev/null; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "setup: /usr/bin/chromium is missing; install Debian's chromium package for the browser tests" >&2
+  fi
+fi

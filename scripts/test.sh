@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Set everything up, then run every check: lint, the strict docs build and the whole test suite.
+# Extra arguments go to pytest (for example: bash scripts/test.sh -k checker).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export NO_MKDOCS_2_WARNING=1
+.venv/bin/ruff check .
+.venv/bin/mkdocs build --strict --site-dir "$(mktemp -d)/site"
+status=0
+.venv/bin/python -m pytest "$@" || status=$?
+if [ "$status" -eq 5 ]; then
+  echo "test.sh: pytest collected no tests; that is a failure here" >&2
+  exit 1
+fi
+exit "$status"
