@@ -1,0 +1,1 @@
+"""pytest plugin for bc-scopes (work in progress; inert)."""

@@ -1,0 +1,302 @@
+"""Turn the scope table and the troubleshooting records into guide text. Pure: no I/O.
+
+The guide must never type a row's name, level or anchor by hand, so every piece of
+the pages that shows one is produced here from the model and tested without a build.
+
+Two output forms, chosen on purpose:
+
+* Tables are raw HTML. Python-Markdown leaves a raw HTML block alone, so a name such as
+  ``A | B *c* {: #x }`` can only ever render as the text it is; HTML escaping is then
+  the whole story.
+* Headings, lists and links to other pages are Markdown, because only Markdown
+  headings reach the table of contents and only Markdown links are checked by
+  mkdocs' link and anchor validation. Text placed into that Markdown goes through
+  `markdown_text`, which turns every character Markdown or attr_list could act on
+  into a character reference.
+
+Curly braces are written as character references in both forms so that data can
+never leave ``{{``, ``{%`` or ``{#`` in a built page.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from bc_scopes.levels import level_label
+from bc_scopes.model import NoneRow, ScopeRow, ScopeTable
+from bc_scopes.troubleshooting import Problem
+
+# The link icon (Material Design "link-variant"), inline so the page loads nothing else.
+LINK_ICON_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="16" height="16" '
+    'aria-hidden="true" focusable="false"><path d="M10.59 13.41c.41.39.41 1.03 0 1.42-.39.39'
+    "-1.03.39-1.42 0a5.003 5.003 0 0 1 0-7.07l3.54-3.54a5.003 5.003 0 0 1 7.07 0 5.003 5.003 "
+    "0 0 1 0 7.07l-1.49 1.49c.01-.82-.12-1.64-.4-2.42l.47-.48a2.98 2.98 0 0 0 0-4.24 2.98 2.98"
+    " 0 0 0-4.24 0l-3.53 3.53a2.98 2.98 0 0 0 0 4.24m2.82-4.24c.39-.39 1.03-.39 1.42 0a5.003 "
+    "5.003 0 0 1 0 7.07l-3.54 3.54a5.003 5.003 0 0 1-7.07 0 5.003 5.003 0 0 1 0-7.07l1.49-1.49"
+    "c-.01.82.12 1.64.4 2.43l-.47.47a2.98 2.98 0 0 0 0 4.24 2.98 2.98 0 0 0 4.24 0l3.53-3.53a2.98"
+    ' 2.98 0 0 0 0-4.24.973.973 0 0 1 0-1.42"/></svg>'
+)
+
+# What each exit code of `bc-scopes check` means, in the reader's words (Markdown). The
+# problems that end with each code come from bc_scopes.troubleshooting; this only names
+# the code.
+EXIT_CODE_MEANINGS: Mapping[int, str] = {
+    0: "Every row that can be checked is ok. Rows set higher than needed are shown as "
+    "warnings and do not fail the run (unless you pass `--strict`).",
+    1: "At least one row is missing, or, with `--strict`, at least one row is set higher "
+    "than needed.",
+    2: "The input was refused before any request was sent: a malformed store hash, an "
+    "empty token or a file that cannot be read.",
+    3: "BigCommerce rejected the credentials or does not know the store hash.",
+    4: "The check could not be completed: BigCommerce could not be reached, the rate "
+    "limit ran out, or the safety stop ended the run.",
+}
+
+# Characters Markdown, attr_list, pymdownx or Jinja could read as syntax anywhere in a line.
+_MARKDOWN_ACTIVE = str.maketrans({char: f"&#{ord(char)};" for char in "\\`*_[]{}<>#!|~^"})
+# Characters that start a list or a quote only at the beginning of a block.
+_BLOCK_START = re.compile(r"^(\s*)([-+>]|\d+(?=[.)]))")
+
+
+def html_text(value: str) -> str:
+    """Escape text for HTML, curly braces included (they must never look like Jinja)."""
+    return html.escape(value, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def markdown_text(value: str) -> str:
+    """Escape text for a Markdown paragraph, heading or link label.
+
+    `&` is escaped first so the references added after it survive; every other
+    character Markdown, attr_list or Jinja could read as syntax becomes a reference.
+    """
+    escaped = value.replace("&", "&amp;").translate(_MARKDOWN_ACTIVE)
+    return _BLOCK_START.sub(lambda m: m.group(1) + _references(m.group(2)), escaped)
+
+
+def _references(text: str) -> str:
+    return "".join(f"&#{ord(char)};" for char in text)
+
+
+def relative_doc_link(from_page: str, to_page: str, fragment: str = "") -> str:
+    """Markdown link target from one source page to another, e.g. ``scopes.md#scope-x``.
+
+    Relative to the source file, as mkdocs expects, so the link still validates when
+    a page later moves into a folder.
+    """
+    start = posixpath.dirname(from_page) or "."
+    target = posixpath.relpath(to_page, start)
+    return f"{target}#{fragment}" if fragment else target
+
+
+def find_row(table: ScopeTable, row_id: str) -> ScopeRow | NoneRow:
+    """A required row or a leave-at-None row by id or alias; KeyError names the id."""
+    for row in (*table.rows, *table.leave_at_none):
+        if row.id == row_id or row_id in row.aliases:
+            return row
+    raise KeyError(f"no scope row with id or alias '{row_id}' in scopes.yaml")
+
+
+def _anchor_spans(row: ScopeRow | NoneRow) -> str:
+    """The row's own anchor, then one empty span per alias so old links still land here."""
+    ids = (row.anchor, *row.alias_anchors)
+    return "".join(f'<span class="bc-anchor" id="{html_text(anchor)}"></span>' for anchor in ids)
+
+
+def _row_link_icon(row: ScopeRow | NoneRow) -> str:
+    label = html_text(f"Link to the {row.name} row")
+    return (
+        f'<a class="bc-row-link" href="#{html_text(row.anchor)}" aria-label="{label}" '
+        f'title="{label}">{LINK_ICON_SVG}</a>'
+    )
+
+
+def _name_cell(row: ScopeRow | NoneRow) -> str:
+    return (
+        f'<td class="bc-name">{_anchor_spans(row)}'
+        f'<span class="bc-row-name">{html_text(row.name)}</span> {_row_link_icon(row)}</td>'
+    )
+
+
+def _scope_string_cell(row: ScopeRow) -> str:
+    scope = row.required_scope_string
+    if scope is None:
+        return '<td class="bc-scope-string"><span class="bc-no-scope">no scope</span></td>'
+    return f'<td class="bc-scope-string"><code>{html_text(scope)}</code></td>'
+
+
+def render_scope_table(rows: Sequence[ScopeRow]) -> str:
+    """The main table: one row per required row, in the data's order."""
+    lines = [
+        '<table class="bc-scope-table">',
+        "<thead><tr>"
+        '<th scope="col">Resource</th><th scope="col">Access level</th>'
+        '<th scope="col">OAuth scope</th><th scope="col">Why DropStream needs it</th>'
+        "</tr></thead>",
+        "<tbody>",
+    ]
+    for row in rows:
+        level_class = "bc-level bc-level-none" if row.required == "none" else "bc-level"
+        lines.append(
+            f'<tr data-row-id="{html_text(row.id)}">{_name_cell(row)}'
+            f'<td class="{level_class}">{html_text(level_label(row.required))}</td>'
+            f"{_scope_string_cell(row)}"
+            f'<td class="bc-reason">{html_text(row.reason)}</td></tr>'
+        )
+    lines += ["</tbody>", "</table>"]
+    return "\n".join(lines)
+
+
+def render_leave_at_none_table(rows: Sequence[NoneRow]) -> str:
+    """Rows the form shows but the main table does not list: each stays at None."""
+    lines = [
+        '<table class="bc-none-table">',
+        "<thead><tr>"
+        '<th scope="col">Resource</th><th scope="col">Access level</th>'
+        '<th scope="col">Why it stays at None</th>'
+        "</tr></thead>",
+        "<tbody>",
+    ]
+    for row in rows:
+        lines.append(
+            f'<tr data-row-id="{html_text(row.id)}">{_name_cell(row)}'
+            f'<td class="bc-level bc-level-none">{html_text(level_label("none"))}</td>'
+            f'<td class="bc-reason">{html_text(row.reason)}</td></tr>'
+        )
+    lines += ["</tbody>", "</table>"]
+    return "\n".join(lines)
+
+
+def row_markdown_link(row: ScopeRow | NoneRow, scopes_href: str) -> str:
+    """A Markdown link to a row, labelled with the row's name."""
+    return f"[{markdown_text(row.name)}]({scopes_href}#{row.anchor})"
+
+
+def render_row_links(rows: Iterable[ScopeRow | NoneRow], scopes_href: str) -> str:
+    """Links to several rows as one sentence-friendly list: "A, B and C"."""
+    links = [row_markdown_link(row, scopes_href) for row in rows]
+    if not links:
+        return "none"
+    if len(links) == 1:
+        return links[0]
+    return ", ".join(links[:-1]) + " and " + links[-1]
+
+
+def render_level_summary(rows: Sequence[ScopeRow], scopes_href: str) -> str:
+    """A Markdown list grouping the rows by required level, levels in first-seen order.
+
+    It lets a reader who has the form open check a whole level at a glance.
+    """
+    by_level: dict[str, list[ScopeRow]] = {}
+    for row in rows:
+        by_level.setdefault(row.required, []).append(row)
+    return "\n".join(
+        f"- **{markdown_text(level_label(level))}** ({len(group)}): "
+        f"{render_row_links(group, scopes_href)}"
+        for level, group in by_level.items()
+    )
+
+
+def render_confirm_by_eye(rows: Sequence[ScopeRow], scopes_href: str) -> str:
+    """A Markdown list of rows the checker cannot verify remotely, with what to look at.
+
+    Empty when no row carries a `confirm_by_eye` note, so the page can say so in prose.
+    """
+    return "\n".join(
+        f"- {row_markdown_link(row, scopes_href)}: {markdown_text(row.confirm_by_eye)}"
+        for row in rows
+        if row.confirm_by_eye
+    )
+
+
+def render_changelog(table: ScopeTable, scopes_href: str) -> str:
+    """The "What changed" entries, newest first as the data keeps them.
+
+    A changelog entry may name a row that has since been removed; it then shows the
+    bare id instead of a link, because a link to a missing anchor would fail the build.
+    """
+    parts: list[str] = []
+    used_ids: set[str] = set()
+    for entry in table.changelog:
+        heading_id = f"change-{entry.date}"
+        suffix = 2
+        while heading_id in used_ids:
+            heading_id, suffix = f"change-{entry.date}-{suffix}", suffix + 1
+        used_ids.add(heading_id)
+        named: list[str] = []
+        for row_id in entry.rows:
+            try:
+                named.append(row_markdown_link(find_row(table, row_id), scopes_href))
+            except KeyError:
+                named.append(f"{markdown_text(row_id)} (row since removed)")
+        rows_text = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        count = f"{len(named)} row" + ("" if len(named) == 1 else "s")
+        parts.append(
+            f"## {markdown_text(entry.date)} {{ #{heading_id} }}\n\n"
+            f"{markdown_text(entry.summary)}\n\n"
+            f"**Rows changed ({count}):** {rows_text}\n"
+        )
+    return "\n".join(parts)
+
+
+def render_troubleshooting(
+    problems: Sequence[Problem], exit_codes_href: str, heading_level: int = 2
+) -> str:
+    """One section per problem. Its heading id is the problem's anchor, which the
+    checker prints in its messages, so the text around it can change but the id cannot.
+
+    The symptom, cause and fix fields are Markdown (they use `code` spans); they are
+    reviewed Python constants, not user data. Titles are escaped.
+    """
+    hashes = "#" * heading_level
+    sections = []
+    for entry in problems:
+        sections.append(
+            f"{hashes} {markdown_text(entry.title)} {{ #{entry.anchor} }}\n\n"
+            f"**What you see:** {entry.symptom}\n\n"
+            f"**Why it happens:** {entry.cause}\n\n"
+            f"**How to fix it:** {entry.fix}\n\n"
+            f"The checker ends with [exit code {entry.exit_code}]({exit_codes_href}).\n"
+        )
+    return "\n".join(sections)
+
+
+def render_exit_code_table(
+    problems: Sequence[Problem],
+    troubleshooting_href: str,
+    meanings: Mapping[int, str] = EXIT_CODE_MEANINGS,
+) -> str:
+    """Exit codes with their meaning and the troubleshooting sections that end with each.
+
+    A Markdown table, because its cells hold links to another page that mkdocs must
+    check. Every problem's code must have a meaning, or the build fails here.
+    """
+    by_code: dict[int, list[Problem]] = {code: [] for code in meanings}
+    for entry in problems:
+        if entry.exit_code not in by_code:
+            raise KeyError(f"problem '{entry.anchor}' ends with exit code {entry.exit_code}, "
+                           "which has no meaning in EXIT_CODE_MEANINGS")
+        by_code[entry.exit_code].append(entry)
+    lines = ["| Exit code | What it means | Troubleshooting |", "| --- | --- | --- |"]
+    for code in sorted(by_code):
+        links = "<br>".join(
+            f"[{markdown_text(entry.title)}]({troubleshooting_href}#{entry.anchor})"
+            for entry in by_code[code]
+        ) or "&mdash;"
+        lines.append(f"| `{code}` | {meanings[code]} | {links} |")
+    return "\n".join(lines)
+
+
+def render_code_block(text: str, language: str = "text") -> str:
+    """A fenced code block holding `text` verbatim, with a fence longer than any in it."""
+    longest = 0
+    run = 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * max(3, longest + 1)
+    body = text if text.endswith("\n") else text + "\n"
+    return f"{fence}{language}\n{body}{fence}"

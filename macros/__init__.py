@@ -1,0 +1,106 @@
+"""mkdocs-macros entry point: names the pages can use, nothing more.
+
+Thin on purpose. The data comes from bc_scopes.model (the only loader) and the text
+from bc_scopes.render (pure, unit-tested). This module only knows where the files
+are and which page is being rendered, so links are relative to that page.
+
+The scopes file is read from the folder of mkdocs.yml, not from the installed
+package, so a copy of the project with an edited scopes.yaml builds its own table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bc_scopes import render
+from bc_scopes.levels import level_label
+from bc_scopes.model import ScopeTable, load_scope_table
+from bc_scopes.troubleshooting import PROBLEMS, problem
+
+SCOPES_PAGE = "scopes.md"
+TROUBLESHOOTING_PAGE = "troubleshooting.md"
+VERIFY_PAGE = "verify.md"
+EXIT_CODES_ANCHOR = "exit-codes"
+DEMO_OUTPUT_SNIPPET = Path("snippets") / "demo-output.txt"
+
+
+def define_env(env: Any) -> None:
+    """Register the guide's variables and macros (called once per build by the plugin)."""
+    table: ScopeTable = load_scope_table(Path(env.project_dir) / "scopes.yaml")
+    docs_dir = Path(env.conf["docs_dir"])
+
+    def current_page() -> str:
+        return env.page.file.src_uri if env.page is not None else "index.md"
+
+    def link_to(page: str, fragment: str = "") -> str:
+        return render.relative_doc_link(current_page(), page, fragment)
+
+    env.variables["scope_count"] = len(table.rows)
+    env.variables["leave_at_none_count"] = len(table.leave_at_none)
+
+    @env.macro
+    def scope_table() -> str:
+        return render.render_scope_table(table.rows)
+
+    @env.macro
+    def leave_at_none_table() -> str:
+        return render.render_leave_at_none_table(table.leave_at_none)
+
+    @env.macro
+    def row_name(row_id: str) -> str:
+        return render.markdown_text(render.find_row(table, row_id).name)
+
+    @env.macro
+    def row_level(row_id: str) -> str:
+        row = render.find_row(table, row_id)
+        return level_label(getattr(row, "required", "none"))
+
+    @env.macro
+    def row_anchor(row_id: str) -> str:
+        return render.find_row(table, row_id).anchor
+
+    @env.macro
+    def row_link(row_id: str) -> str:
+        return render.row_markdown_link(render.find_row(table, row_id), link_to(SCOPES_PAGE))
+
+    @env.macro
+    def rows_at_level(level: str) -> str:
+        rows = [row for row in table.rows if row.required == level]
+        return render.render_row_links(rows, link_to(SCOPES_PAGE))
+
+    @env.macro
+    def level_summary() -> str:
+        return render.render_level_summary(table.rows, link_to(SCOPES_PAGE))
+
+    @env.macro
+    def confirm_by_eye_list() -> str:
+        listing = render.render_confirm_by_eye(table.rows, link_to(SCOPES_PAGE))
+        return listing or "The report names each such row and what to look at."
+
+    @env.macro
+    def count_at_level(level: str) -> int:
+        return sum(1 for row in table.rows if row.required == level)
+
+    @env.macro
+    def changelog() -> str:
+        return render.render_changelog(table, link_to(SCOPES_PAGE))
+
+    @env.macro
+    def troubleshooting_sections() -> str:
+        return render.render_troubleshooting(PROBLEMS, link_to(VERIFY_PAGE, EXIT_CODES_ANCHOR))
+
+    @env.macro
+    def problem_link(anchor: str) -> str:
+        entry = problem(anchor)
+        return f"[{render.markdown_text(entry.title)}]({link_to(TROUBLESHOOTING_PAGE, anchor)})"
+
+    @env.macro
+    def exit_code_table() -> str:
+        return render.render_exit_code_table(PROBLEMS, link_to(TROUBLESHOOTING_PAGE))
+
+    @env.macro
+    def demo_output() -> str:
+        """The checker's demo output, from the snippet a real `bc-scopes demo` run wrote."""
+        text = (docs_dir / DEMO_OUTPUT_SNIPPET).read_text(encoding="utf-8")
+        return render.render_code_block(text)

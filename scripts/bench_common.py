@@ -1,0 +1,130 @@
+"""Shared plumbing for the benchmark scripts: figures, timed builds, project copies.
+
+Each benchmark prints its figures for a human and, with `--json-out FILE`, writes
+them as JSON for scripts/bench_all.py, which turns them into BENCHMARKS.md. Keeping
+the figure format here means the file and the terminal can never disagree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# What `mkdocs build` reads. bc_scopes is not copied: the build imports the installed package.
+DOCS_INPUTS = ("mkdocs.yml", "docs", "macros", "overrides", "scopes.yaml", "scopes.schema.json")
+BUILD_TIMEOUT_S = 300
+
+
+@dataclass
+class Figure:
+    """One measured number, the goal it is judged against, and the command that produced it."""
+
+    name: str
+    value: float | int | str
+    unit: str = ""
+    goal: str = ""
+    met: bool | None = None
+
+
+@dataclass
+class BenchResult:
+    benchmark: str
+    command: str
+    figures: list[Figure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, name: str, value: float | int | str, unit: str = "", goal: str = "",
+            met: bool | None = None) -> None:
+        self.figures.append(Figure(name, value, unit, goal, met))
+
+    def write(self, path: Path | None) -> None:
+        if path is not None:
+            path.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+
+
+def argument_parser(description: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--json-out", type=Path, default=None,
+        help="also write the figures as JSON to this file (used by scripts/bench_all.py)",
+    )
+    return parser
+
+
+def command_line() -> str:
+    """How this script was invoked, relative to the repository, for 'which command produced it'."""
+    script = Path(sys.argv[0]).resolve()
+    try:
+        script_text = str(script.relative_to(REPO_ROOT))
+    except ValueError:
+        script_text = str(script)
+    args = []
+    skip_next = False
+    for arg in sys.argv[1:]:
+        if skip_next:
+            skip_next = False
+            continue
+        if arg == "--json-out":
+            skip_next = True
+            continue
+        if arg.startswith("--json-out="):
+            continue
+        args.append(arg)
+    return " ".join([".venv/bin/python", script_text, *args])
+
+
+def mkdocs_environment() -> dict[str, str]:
+    """mkdocs without the end-of-life banner, with bc_scopes importable from any copy."""
+    env = dict(os.environ)
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(
+        part for part in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if part
+    )
+    return env
+
+
+def copy_docs_project(destination: Path) -> Path:
+    """Copy the docs inputs into `destination`, so a benchmark can change them freely."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in DOCS_INPUTS:
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(
+                source, destination / name, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        elif source.is_file():
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+class BuildFailed(RuntimeError):
+    """A strict build did not pass; the message carries mkdocs' own last lines."""
+
+
+def timed_strict_build(project: Path, site_dir: Path) -> float:
+    """Wall time in seconds of one real `mkdocs build --strict` (never -q or -v)."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=project, env=mkdocs_environment(), capture_output=True, text=True,
+        timeout=BUILD_TIMEOUT_S, check=False,
+    )
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
+        raise BuildFailed(
+            f"mkdocs build --strict failed in {project} (rc {result.returncode}):\n{tail}"
+        )
+    return elapsed
+
+
+def seconds(value: float) -> float:
+    return round(value, 3)

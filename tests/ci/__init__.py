@@ -1,0 +1,1 @@
+"""CI and regression-guard tests: workflows, the scope snapshot, links, anchors, pre-commit."""

@@ -1,0 +1,117 @@
+"""Fixtures for the CI guard tests: one strict build of the guide, served on loopback.
+
+The build is session-scoped because it is the expensive part; every test that needs
+the built site reads the same folder. The folder is world-readable because LinkChecker,
+run as root, drops its privileges to `nobody` before it reads anything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# What a copy of the project needs to build the guide on its own.
+DOCS_INPUTS = ("mkdocs.yml", "docs", "macros", "overrides", "scopes.yaml", "scopes.schema.json")
+
+
+def world_readable_tempdir(prefix: str) -> Path:
+    """A fresh temporary folder that the `nobody` user can read (mkdtemp makes it 0700)."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    path.chmod(0o755)
+    return path
+
+
+def make_tree_world_readable(root: Path) -> None:
+    for directory, _, files in os.walk(root):
+        Path(directory).chmod(0o755)
+        for name in files:
+            (Path(directory) / name).chmod(0o644)
+
+
+def mkdocs_build(project_dir: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Run the real strict build (never with -q or -v: they hide the warnings that fail it)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=project_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def build_or_fail(project_dir: Path, site_dir: Path) -> Path:
+    result = mkdocs_build(project_dir, site_dir)
+    if result.returncode != 0:
+        pytest.fail(
+            f"mkdocs build --strict failed in {project_dir} (rc {result.returncode}):\n"
+            + (result.stdout + result.stderr)[-4000:],
+            pytrace=False,
+        )
+    make_tree_world_readable(site_dir)
+    return site_dir
+
+
+def copy_docs_project(destination: Path) -> Path:
+    """Copy the files the guide is built from, so a test can break the copy, not the repo."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in DOCS_INPUTS:
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.is_file():
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass
+
+
+@contextlib.contextmanager
+def serve_directory(directory: Path) -> Iterator[str]:
+    """Serve a folder over HTTP on 127.0.0.1 (a free port); yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host}:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def built_site() -> Iterator[Path]:
+    """The guide, built once with `mkdocs build --strict` into a world-readable folder."""
+    root = world_readable_tempdir("bc-ci-site-")
+    try:
+        yield build_or_fail(REPO_ROOT, root / "site")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """Base URL of the built guide, served on loopback for the whole session."""
+    with serve_directory(built_site) as url:
+        yield url

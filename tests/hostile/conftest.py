@@ -1,0 +1,49 @@
+"""Fixtures for the hostile-input tests: one hostile docs build shared by the session."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .cases import hostile_render_document
+from .support import copy_docs_project, run_strict_build
+
+
+@dataclass(frozen=True)
+class HostileBuild:
+    """A strict build of the docs whose scopes.yaml carries every render payload."""
+
+    project: Path
+    site: Path
+    result: subprocess.CompletedProcess[str]
+
+    def pages(self) -> dict[str, str]:
+        """Every built HTML page, keyed by its path under the site folder."""
+        return {
+            str(path.relative_to(self.site)): path.read_text(encoding="utf-8")
+            for path in sorted(self.site.rglob("*.html"))
+        }
+
+
+@pytest.fixture(scope="session")
+def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> HostileBuild:
+    """Build once: a copy of the docs with the payloads, through a real `mkdocs build --strict`."""
+    project = copy_docs_project(tmp_path_factory.mktemp("hostile-docs"))
+    (project / "scopes.yaml").write_text(hostile_render_document(), encoding="utf-8")
+    site = project / "_site"
+    result = run_strict_build(project, site)
+    return HostileBuild(project=project, site=site, result=result)
+
+
+@pytest.fixture(scope="session")
+def built_hostile_site(hostile_build: HostileBuild) -> HostileBuild:
+    """The hostile build, failing the test with mkdocs' own output if it did not pass."""
+    if hostile_build.result.returncode != 0:
+        pytest.fail(
+            "strict build of the hostile (but valid) scopes.yaml failed, rc "
+            f"{hostile_build.result.returncode}:\n{hostile_build.result.stderr[-4000:]}"
+        )
+    return hostile_build

@@ -1,0 +1,104 @@
+"""Helpers for the hostile-input tests (plain functions; fixtures live in conftest.py).
+
+The hostile tests attack `scopes.yaml` the way a careless or malicious edit
+would, then watch what the model, the real strict docs build and the checker
+do with it. They never touch the repository's own files: every attack runs on
+a copy of the docs inputs in a temporary folder, so the copy's `scopes.yaml`
+is the only thing the build can read. That also proves the macros locate
+`scopes.yaml` through the MkDocs project folder rather than the repository.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCOPES_FILE = REPO_ROOT / "scopes.yaml"
+# Everything `mkdocs build` reads. bc_scopes is deliberately NOT copied: the
+# build must use the installed package and still read the copy's scopes.yaml.
+DOCS_INPUTS = ("mkdocs.yml", "docs", "macros", "overrides", "scopes.yaml", "scopes.schema.json")
+CHROMIUM = Path("/usr/bin/chromium")
+BUILD_TIMEOUT_S = 180
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    """Never write anchors: the model refuses them, so no test file may hold one by accident."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def real_document() -> dict[str, Any]:
+    """A fresh, mutable parse of the repository's scopes.yaml (the attacks start from real data)."""
+    return yaml.safe_load(SCOPES_FILE.read_text(encoding="utf-8"))
+
+
+def dump_document(document: dict[str, Any]) -> str:
+    return yaml.dump(
+        document, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=10_000
+    )
+
+
+def row_index(document: dict[str, Any], row_id: str, section: str = "scopes") -> int:
+    for index, entry in enumerate(document[section]):
+        if entry["id"] == row_id:
+            return index
+    raise KeyError(row_id)
+
+
+def mutated(mutate: Callable[[dict[str, Any]], None]) -> str:
+    """scopes.yaml text after `mutate` edits a deep copy of the real document."""
+    document = copy.deepcopy(real_document())
+    mutate(document)
+    return dump_document(document)
+
+
+def copy_docs_project(destination: Path) -> Path:
+    """Copy the docs inputs that exist into `destination` and return it."""
+    missing = [name for name in ("mkdocs.yml", "docs", "macros") if not (REPO_ROOT / name).exists()]
+    if missing:
+        pytest.fail(f"docs inputs missing from the repository: {', '.join(missing)}")
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in DOCS_INPUTS:
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(
+                source, destination / name, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        elif source.is_file():
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+def build_environment() -> dict[str, str]:
+    """Environment for a build in a copy: bc_scopes importable even without the editable install."""
+    env = dict(os.environ)
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(
+        part for part in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if part
+    )
+    env.pop("GITHUB_STEP_SUMMARY", None)
+    return env
+
+
+def run_strict_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    """A real `mkdocs build --strict` of a copied project (never -q/-v: they hide warnings)."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=project,
+        env=build_environment(),
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT_S,
+        check=False,
+    )

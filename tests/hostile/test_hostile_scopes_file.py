@@ -1,0 +1,185 @@
+"""Hostile `scopes.yaml`: every bad file is refused in one line; every odd name renders as text.
+
+Refusal is checked in the model (the single loader) and in a real strict docs
+build of a copied project. Rendering is checked by parsing the HTML of one
+strict build whose rows carry HTML, script, Jinja and Markdown payloads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from bc_scopes.model import ScopeFileError, load_scope_table, parse_scope_table
+
+from .cases import INVALID_FILES, RENDER_PAYLOADS, InvalidFile, RenderPayload
+from .conftest import HostileBuild
+from .support import SCOPES_FILE, copy_docs_project, real_document, run_strict_build
+
+# One build per kind of refusal (schema, semantics, YAML syntax, size, encoding):
+# each costs a full mkdocs start, so the model test covers the rest of the cases.
+BUILD_REFUSAL_CASES = (
+    "duplicate-id",
+    "required-level-not-offered",
+    "missing-reason",
+    "anchor-and-alias",
+    "huge-file",
+    "non-utf8-bytes",
+)
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data")
+
+
+def _case(case_id: str) -> InvalidFile:
+    return next(case for case in INVALID_FILES if case.case_id == case_id)
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _page_text(html: str) -> str:
+    return _normalised(BeautifulSoup(html, "html.parser").get_text(" "))
+
+
+# --- refused by the model ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", INVALID_FILES, ids=lambda case: case.case_id)
+def test_model_refuses_bad_file_with_one_line_naming_file_row_and_field(
+    case: InvalidFile, tmp_path: Path
+) -> None:
+    path = tmp_path / "scopes.yaml"
+    path.write_bytes(case.content())
+
+    with pytest.raises(ScopeFileError) as refusal:
+        load_scope_table(path)
+
+    message = str(refusal.value)
+    assert "\n" not in message and "\r" not in message, f"not one line: {message!r}"
+    assert message.startswith(f"{path}:"), f"does not name the file first: {message!r}"
+    for fragment in case.must_mention:
+        assert fragment.lower() in message.lower(), f"{fragment!r} missing from {message!r}"
+    assert refusal.value.__cause__ is None, "a chained cause would print a second traceback"
+
+
+def test_huge_text_is_refused_before_parsing() -> None:
+    """The size cap holds for text too, so no caller can feed the parser megabytes."""
+    huge = SCOPES_FILE.read_text(encoding="utf-8") + "#" + "x" * (600 * 1024)
+    with pytest.raises(ScopeFileError, match=r"^pasted\.yaml: file is larger than 512 KiB"):
+        parse_scope_table(huge, "pasted.yaml")
+
+
+def test_real_file_still_loads() -> None:
+    """The attacks start from the real file; if it failed to load, every refusal is hollow."""
+    table = load_scope_table(SCOPES_FILE)
+    assert [row.id for row in table.rows] == [row["id"] for row in real_document()["scopes"]]
+
+
+# --- refused by the strict docs build ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("case_id", BUILD_REFUSAL_CASES)
+def test_strict_build_fails_with_the_model_message_and_no_traceback(
+    case_id: str, tmp_path: Path
+) -> None:
+    project = copy_docs_project(tmp_path / "docs-project")
+    bad_file = project / "scopes.yaml"
+    bad_file.write_bytes(_case(case_id).content())
+    with pytest.raises(ScopeFileError) as refusal:
+        load_scope_table(bad_file)
+    # The build may name the file by another path; what follows the path must match.
+    problem = str(refusal.value).split(": ", 1)[1]
+
+    result = run_strict_build(project, tmp_path / "site")
+
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"strict build passed with a bad scopes.yaml:\n{output[-3000:]}"
+    assert problem in output, f"model message {problem!r} not in build output:\n{output[-3000:]}"
+    assert "Traceback" not in output, f"build printed a traceback:\n{output[-3000:]}"
+    assert not (tmp_path / "site" / "scopes" / "index.html").exists()
+
+
+# --- valid but hostile text renders as text ---------------------------------------------------
+
+
+def test_hostile_but_valid_file_builds(built_hostile_site: HostileBuild) -> None:
+    assert built_hostile_site.result.returncode == 0
+
+
+@pytest.mark.parametrize("payload", RENDER_PAYLOADS, ids=lambda payload: payload.case_id)
+def test_payload_is_shown_as_literal_text(
+    payload: RenderPayload, built_hostile_site: HostileBuild
+) -> None:
+    """Escaped means the reader sees exactly the characters in scopes.yaml, nothing evaluated."""
+    expected = _normalised(payload.text)
+    pages_showing_it = [
+        name for name, html in built_hostile_site.pages().items() if expected in _page_text(html)
+    ]
+    assert pages_showing_it, f"{payload.text!r} is not shown literally on any page"
+    if payload.section in ("scopes", "leave_at_none"):
+        assert "scopes/index.html" in pages_showing_it
+
+
+def _row(soup: BeautifulSoup, row_id: str) -> Tag:
+    target = soup.find(id=f"scope-{row_id}")
+    assert isinstance(target, Tag), f"anchor scope-{row_id} missing"
+    row = target if target.name == "tr" else target.find_parent("tr")
+    assert isinstance(row, Tag), f"scope-{row_id} is not inside a table row"
+    return row
+
+
+def test_jinja_in_data_is_not_evaluated(built_hostile_site: HostileBuild) -> None:
+    soup = BeautifulSoup(built_hostile_site.pages()["scopes/index.html"], "html.parser")
+    row_text = _normalised(_row(soup, "content").get_text(" "))
+    assert "{{ 7*7 }}" in row_text
+    assert "49" not in row_text
+
+
+def test_every_row_survives_comment_openers_and_pipes(built_hostile_site: HostileBuild) -> None:
+    """An unescaped `<!--` would swallow the rows after it; an unescaped `|` would add cells."""
+    soup = BeautifulSoup(built_hostile_site.pages()["scopes/index.html"], "html.parser")
+    for row in real_document()["scopes"] + real_document()["leave_at_none"]:
+        _row(soup, row["id"])
+    checkouts = _row(soup, "checkouts")
+    header = checkouts.find_parent("table").find("tr")
+    assert len(checkouts.find_all(["td", "th"])) == len(header.find_all(["td", "th"]))
+
+
+def _injected_code(html: str) -> list[str]:
+    """Elements or attributes that would run code a payload carried (every payload says 'xss')."""
+    found = []
+    for element in BeautifulSoup(html, "html.parser").find_all(True):
+        if element.name == "script" and "xss" in element.get_text():
+            found.append(f"<script> containing {element.get_text()[:60]!r}")
+        for attribute, value in element.attrs.items():
+            text = " ".join(value) if isinstance(value, list) else str(value)
+            if attribute.lower().startswith("on") and "xss" in text:
+                found.append(f"<{element.name} {attribute}={text[:60]!r}>")
+            if attribute.lower() in URL_ATTRIBUTES and text.strip().lower().startswith(
+                "javascript:"
+            ):
+                found.append(f"<{element.name} {attribute}={text[:60]!r}>")
+        if element.name in ("img", "svg", "iframe", "object", "embed") and "xss" in str(element):
+            found.append(f"injected <{element.name}>")
+    return found
+
+
+def test_no_page_carries_injected_code(built_hostile_site: HostileBuild) -> None:
+    injected = {
+        name: found
+        for name, html in built_hostile_site.pages().items()
+        if (found := _injected_code(html))
+    }
+    assert injected == {}
+
+
+def test_injected_code_detector_is_not_blind() -> None:
+    """The scan above must catch what an unescaped renderer would emit."""
+    unescaped = (
+        '<td><script>window.xss="name"</script><img src=x onerror="window.xss=1">'
+        '<a href="javascript:xss()">P</a></td>'
+    )
+    assert len(_injected_code(unescaped)) >= 3
+    assert _injected_code("<td>&lt;script&gt;xss()&lt;/script&gt;</td>") == []
