@@ -38,6 +38,9 @@ class Probe:
     body: Any = None
     ambiguous_grant: bool = False
     source: str = ""
+    # Rows whose scope also opens the route, as "row-id:level". An ambiguous
+    # grant becomes evidence once each of them is proven below that level.
+    also_opened_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -287,7 +290,10 @@ def _build(document: dict[str, Any], source: str) -> ScopeTable:
             scope_strings=dict(entry["scope_strings"]),
             reason=entry["reason"],
             aliases=tuple(entry.get("aliases", [])),
-            probes=tuple(Probe(**probe) for probe in entry.get("probes", [])),
+            probes=tuple(
+                Probe(**{**probe, "also_opened_by": tuple(probe.get("also_opened_by", ()))})
+                for probe in entry.get("probes", [])
+            ),
             confirm_by_eye=entry.get("confirm_by_eye", ""),
         )
         for entry in document["scopes"]

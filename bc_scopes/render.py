@@ -5,9 +5,11 @@ the pages that shows one is produced here from the model and tested without a bu
 
 Two output forms, chosen on purpose:
 
-* Tables are raw HTML. Python-Markdown leaves a raw HTML block alone, so a name such as
-  ``A | B *c* {: #x }`` can only ever render as the text it is; HTML escaping is then
-  the whole story.
+* Tables are raw HTML, without a class attribute so that Material styles them like
+  its own tables (it only styles ``table:not([class])``); tests find them by their
+  ``data-bc-table`` attribute. Python-Markdown leaves a raw HTML block alone, so a
+  name such as ``A | B *c* {: #x }`` can only ever render as the text it is; HTML
+  escaping is then the whole story.
 * Headings, lists and links to other pages are Markdown, because only Markdown
   headings reach the table of contents and only Markdown links are checked by
   mkdocs' link and anchor validation. Text placed into that Markdown goes through
@@ -117,7 +119,7 @@ def _row_link_icon(row: ScopeRow | NoneRow) -> str:
 def _name_cell(row: ScopeRow | NoneRow) -> str:
     return (
         f'<td class="bc-name">{_anchor_spans(row)}'
-        f'<span class="bc-row-name">{html_text(row.name)}</span> {_row_link_icon(row)}</td>'
+        f'<span class="bc-row-name">{html_text(row.name)}</span>&nbsp;{_row_link_icon(row)}</td>'
     )
 
 
@@ -125,13 +127,15 @@ def _scope_string_cell(row: ScopeRow) -> str:
     scope = row.required_scope_string
     if scope is None:
         return '<td class="bc-scope-string"><span class="bc-no-scope">no scope</span></td>'
-    return f'<td class="bc-scope-string"><code>{html_text(scope)}</code></td>'
+    # <wbr> after each underscore lets a long scope string wrap at a word boundary.
+    breakable = html_text(scope).replace("_", "_<wbr>")
+    return f'<td class="bc-scope-string"><code>{breakable}</code></td>'
 
 
 def render_scope_table(rows: Sequence[ScopeRow]) -> str:
     """The main table: one row per required row, in the data's order."""
     lines = [
-        '<table class="bc-scope-table">',
+        '<table data-bc-table="scopes">',
         "<thead><tr>"
         '<th scope="col">Resource</th><th scope="col">Access level</th>'
         '<th scope="col">OAuth scope</th><th scope="col">Why DropStream needs it</th>'
@@ -153,7 +157,7 @@ def render_scope_table(rows: Sequence[ScopeRow]) -> str:
 def render_leave_at_none_table(rows: Sequence[NoneRow]) -> str:
     """Rows the form shows but the main table does not list: each stays at None."""
     lines = [
-        '<table class="bc-none-table">',
+        '<table data-bc-table="leave-at-none">',
         "<thead><tr>"
         '<th scope="col">Resource</th><th scope="col">Access level</th>'
         '<th scope="col">Why it stays at None</th>'

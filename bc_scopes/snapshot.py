@@ -23,7 +23,7 @@ from bc_scopes.levels import level_label
 from bc_scopes.model import ScopeTable
 
 SNAPSHOT_FILE_NAME = "scopes.snapshot.txt"
-UPDATE_COMMAND = "python scripts/update_snapshot.py"
+UPDATE_COMMAND = ".venv/bin/python scripts/update_snapshot.py"
 
 REQUIRED_SECTION = "required rows"
 NONE_SECTION = "rows to leave at None"

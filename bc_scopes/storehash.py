@@ -61,7 +61,7 @@ def normalise_store_hash(raw: str) -> str:
     api_path = _API_PATH.search(value)
     if api_path:
         candidate = api_path.group(1)
-    elif "." in value or "/" in value or ":" in value:
+    elif "." in value or "://" in value:
         host, _path = _host_and_path(value)
         control_panel = _CONTROL_PANEL_HOST.match(host)
         if control_panel:
@@ -87,6 +87,8 @@ def normalise_store_hash(raw: str) -> str:
         raise StoreHashError(
             f"the store hash is longer than {MAX_STORE_HASH_LENGTH} characters; {WHERE_TO_FIND}"
         )
+    if "/" in candidate:
+        raise StoreHashError(f"the store hash contains a slash; {WHERE_TO_FIND}")
     if not STORE_HASH_PATTERN.match(candidate):
         raise StoreHashError(
             f"the store hash may only hold the letters a-z and digits 0-9; {WHERE_TO_FIND}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -109,12 +110,24 @@ class BuildFailed(RuntimeError):
     """A strict build did not pass; the message carries mkdocs' own last lines."""
 
 
-def timed_strict_build(project: Path, site_dir: Path) -> float:
-    """Wall time in seconds of one real `mkdocs build --strict` (never -q or -v)."""
+@dataclass(frozen=True)
+class BuildTiming:
+    wall_s: float
+    reported_s: float | None  # mkdocs' own "Documentation built in X seconds"
+
+
+_REPORTED = re.compile(r"Documentation built in ([0-9.]+) seconds")
+
+
+def timed_strict_build(
+    project: Path, site_dir: Path, extra_env: dict[str, str] | None = None
+) -> BuildTiming:
+    """Time one real `mkdocs build --strict` (never -q or -v: they hide the warnings)."""
+    env = {**mkdocs_environment(), **(extra_env or {})}
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=project, env=mkdocs_environment(), capture_output=True, text=True,
+        cwd=project, env=env, capture_output=True, text=True,
         timeout=BUILD_TIMEOUT_S, check=False,
     )
     elapsed = time.perf_counter() - started
@@ -123,7 +136,8 @@ def timed_strict_build(project: Path, site_dir: Path) -> float:
         raise BuildFailed(
             f"mkdocs build --strict failed in {project} (rc {result.returncode}):\n{tail}"
         )
-    return elapsed
+    reported = _REPORTED.search(result.stderr)
+    return BuildTiming(elapsed, float(reported.group(1)) if reported else None)
 
 
 def seconds(value: float) -> float:

@@ -33,8 +33,14 @@ def help_command() -> tuple[list[str], str]:
 
 
 def environment() -> dict[str, str]:
+    """The user's environment, except that bytecode caching is on, as on a normal install.
+
+    With PYTHONDONTWRITEBYTECODE set (some CI images set it), every run would compile
+    bc_scopes from source again, which measures the image, not the command.
+    """
     env = dict(os.environ)
     env.pop("PYTHONPROFILEIMPORTTIME", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

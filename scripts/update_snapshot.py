@@ -1,7 +1,7 @@
 """Regenerate scopes.snapshot.txt from scopes.yaml and say, in words, what changed.
 
-    python scripts/update_snapshot.py            # rewrite the snapshot, print the changes
-    python scripts/update_snapshot.py --check    # change nothing; exit 1 if the snapshot is stale
+    .venv/bin/python scripts/update_snapshot.py          # rewrite it, print the changes in words
+    .venv/bin/python scripts/update_snapshot.py --check  # change nothing; exit 1 if it is stale
 
 Exit codes: 0 the snapshot matches scopes.yaml and the newest changelog entry explains the latest
 change; 1 it is stale (--check) or a changelog entry is still missing (the snapshot is written

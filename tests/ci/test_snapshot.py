@@ -9,7 +9,6 @@ fails naming the missing entry → add the entry and update → passes.
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bc_scopes.levels import level_label
-from bc_scopes.model import ScopeRow, load_scope_table
+from bc_scopes.model import load_scope_table
 from bc_scopes.snapshot import (
     NONE_SECTION,
     REQUIRED_SECTION,
@@ -39,6 +38,7 @@ from bc_scopes.snapshot import (
 )
 
 from .conftest import REPO_ROOT
+from .scope_edits import add_changelog_entry, pick_row_to_change, set_required_level
 
 UPDATE_SCRIPT = REPO_ROOT / "scripts" / "update_snapshot.py"
 
@@ -159,38 +159,6 @@ def test_identical_rows_have_no_changes() -> None:
 # --- The contributor's path, end to end on copies ------------------------------------
 
 
-def _pick_row_to_change(rows: tuple[ScopeRow, ...]) -> tuple[ScopeRow, str]:
-    """A row and a level it offers other than its required one (from the data, not typed)."""
-    for row in rows:
-        others = [level for level in row.levels if level != row.required]
-        if others:
-            return row, others[-1]
-    raise AssertionError("no row offers more than one level")
-
-
-def _set_required_level(yaml_text: str, row_id: str, level: str) -> str:
-    """Edit one row's `required:` the way a person would: in place, comments kept."""
-    pattern = re.compile(
-        rf"(^(?P<indent>[ \t]*)- id: {re.escape(row_id)}\n(?:(?P=indent)[ \t]+.*\n)*?"
-        rf"(?P=indent)[ \t]+required: )\S+",
-        re.MULTILINE,
-    )
-    edited, count = pattern.subn(lambda match: match.group(1) + level, yaml_text, count=1)
-    assert count == 1, f"could not find the required level of {row_id} in the copy"
-    return edited
-
-
-def _add_changelog_entry(yaml_text: str, date: str, row_ids: list[str], summary: str) -> str:
-    match = re.search(r"^changelog:\n(?P<indent>[ \t]*)- ", yaml_text, re.MULTILINE)
-    assert match, "no changelog list in the copy"
-    indent = match["indent"]
-    entry = (
-        f"{indent}- date: {date}\n{indent}  rows: [{', '.join(row_ids)}]\n"
-        f"{indent}  summary: {summary}\n"
-    )
-    return yaml_text[: match.start("indent")] + entry + yaml_text[match.start("indent"):]
-
-
 def _run_update(scopes: Path, snapshot: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(UPDATE_SCRIPT), "--scopes", str(scopes), "--snapshot", str(snapshot),
@@ -216,12 +184,12 @@ def test_a_level_change_fails_until_snapshot_and_changelog_are_updated(tmp_path:
 
     original = load_scope_table(scopes)
     new_entry_number = len(original.changelog) + 1
-    row, new_level = _pick_row_to_change(original.rows)
+    row, new_level = pick_row_to_change(original.rows)
     before, after = level_label(row.required), level_label(new_level)
     in_words = f"{row.name} ({row.id}): required {before} → {after}"
 
     # (a) The edit alone fails, naming the row and the change, and says what to run.
-    scopes.write_text(_set_required_level(scopes.read_text(encoding="utf-8"), row.id, new_level),
+    scopes.write_text(set_required_level(scopes.read_text(encoding="utf-8"), row.id, new_level),
                       encoding="utf-8")
     [problem] = _suite_problems(scopes, snapshot)
     assert in_words in problem
@@ -242,7 +210,7 @@ def test_a_level_change_fails_until_snapshot_and_changelog_are_updated(tmp_path:
 
     # (c) A changelog entry naming the row, then the update command: the suite passes.
     scopes.write_text(
-        _add_changelog_entry(scopes.read_text(encoding="utf-8"), "2099-01-31", [row.id],
+        add_changelog_entry(scopes.read_text(encoding="utf-8"), "2099-01-31", [row.id],
                              f"{row.name} now needs {level_label(new_level)}."),
         encoding="utf-8",
     )
@@ -264,11 +232,11 @@ def test_a_changelog_entry_that_does_not_name_the_row_is_refused(tmp_path: Path)
     snapshot.write_text((REPO_ROOT / SNAPSHOT_FILE_NAME).read_text(encoding="utf-8"),
                         encoding="utf-8")
     rows = load_scope_table().rows
-    row, new_level = _pick_row_to_change(rows)
+    row, new_level = pick_row_to_change(rows)
     bystander = next(other for other in rows if other.id != row.id)
-    text = _set_required_level(text, row.id, new_level)
+    text = set_required_level(text, row.id, new_level)
     scopes.write_text(
-        _add_changelog_entry(text, "2099-02-01", [bystander.id], "Names the wrong row on purpose."),
+        add_changelog_entry(text, "2099-02-01", [bystander.id], "Names the wrong row on purpose."),
         encoding="utf-8",
     )
     update = _run_update(scopes, snapshot)
@@ -284,10 +252,10 @@ def test_a_changelog_entry_that_existed_before_the_change_cannot_explain_it(
     scopes = tmp_path / "scopes.yaml"
     snapshot = tmp_path / SNAPSHOT_FILE_NAME
     table = load_scope_table()
-    row, new_level = _pick_row_to_change(table.rows)
+    row, new_level = pick_row_to_change(table.rows)
     assert row.id in table.changelog[0].rows  # the trap this test is about
     scopes.write_text(
-        _set_required_level((REPO_ROOT / "scopes.yaml").read_text(encoding="utf-8"), row.id,
+        set_required_level((REPO_ROOT / "scopes.yaml").read_text(encoding="utf-8"), row.id,
                             new_level),
         encoding="utf-8",
     )
@@ -302,7 +270,7 @@ def test_update_refuses_an_invalid_scopes_file_with_one_line(tmp_path: Path) -> 
     snapshot = tmp_path / SNAPSHOT_FILE_NAME
     row_id = load_scope_table().rows[0].id
     scopes.write_text(
-        _set_required_level((REPO_ROOT / "scopes.yaml").read_text(encoding="utf-8"), row_id,
+        set_required_level((REPO_ROOT / "scopes.yaml").read_text(encoding="utf-8"), row_id,
                             "sometimes"),
         encoding="utf-8",
     )

@@ -1,0 +1,212 @@
+/*
+ * Store-hash finder: pulls the BigCommerce Store Hash out of what a merchant pastes
+ * (the API path, a store-xxxx.mybigcommerce.com address, or the bare hash) or says
+ * plainly what is wrong with it.
+ *
+ * Everything happens in this page. Nothing is sent over the network and nothing is
+ * stored: no fetch, no cookies, no localStorage. The script is loaded on every page but
+ * only acts where the finder's markup ([data-bc-store-hash-finder]) is present.
+ */
+(function () {
+  "use strict";
+
+  var MAX_INPUT_LENGTH = 2048;
+  var MAX_HASH_LENGTH = 32;
+  var HASH_PATTERN = /^[a-z0-9]+$/;
+  var API_PATH_EXAMPLE = "https://api.bigcommerce.com/stores/abcde/v3/";
+
+  function ok(hash, note) {
+    return { ok: true, hash: hash, message: note || "" };
+  }
+
+  function problem(message) {
+    return { ok: false, hash: "", message: message };
+  }
+
+  /* Check a candidate hash and explain the first thing wrong with it. */
+  function checkHash(candidate, where) {
+    if (candidate === "") {
+      return problem("The " + where + " is empty. Copy the whole API path, for example " +
+        API_PATH_EXAMPLE);
+    }
+    if (/^store-/i.test(candidate)) {
+      var rest = candidate.slice("store-".length);
+      var inner = checkHash(rest, where);
+      if (inner.ok) {
+        return ok(inner.hash, "The store- prefix is not part of the Store Hash, so it was left out.");
+      }
+      return inner;
+    }
+    if (candidate.length > MAX_HASH_LENGTH) {
+      return problem("The " + where + " is " + candidate.length + " characters long. A Store " +
+        "Hash is much shorter: check that you copied only the part between /stores/ and /v3/.");
+    }
+    if (/[A-Z]/.test(candidate) && HASH_PATTERN.test(candidate.toLowerCase())) {
+      return problem("The " + where + " has capital letters. A Store Hash uses only lowercase " +
+        "letters and digits: copy it again exactly as BigCommerce shows it.");
+    }
+    if (!HASH_PATTERN.test(candidate)) {
+      return problem("The " + where + " contains characters a Store Hash never has. A Store " +
+        "Hash is only lowercase letters and digits, such as abcde.");
+    }
+    return ok(candidate);
+  }
+
+  function looksLikeAddress(text) {
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || text.indexOf("/") !== -1 ||
+      text.indexOf(".") !== -1;
+  }
+
+  function parseAddress(text) {
+    var withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : "https://" + text;
+    try {
+      return new URL(withScheme);
+    } catch (error) {
+      return null;
+    }
+  }
+
+  /* The whole rule set, as one pure function of the pasted text. */
+  function findStoreHash(rawInput) {
+    var text = String(rawInput == null ? "" : rawInput).trim();
+    text = text.replace(/^["'<]+|["'>]+$/g, "").trim();
+    if (text === "") {
+      return problem("Paste your API path, your store-….mybigcommerce.com address or the " +
+        "Store Hash first.");
+    }
+    if (text.length > MAX_INPUT_LENGTH) {
+      return problem("That is far longer than an API path. Copy only the API path field.");
+    }
+    if (/[{}]/.test(text)) {
+      return problem("That still holds a placeholder in curly braces, such as {store_hash}. " +
+        "Use the API path of your own API account instead.");
+    }
+    if (/\s/.test(text)) {
+      return problem("That has spaces or line breaks in the middle. Copy only the API path, " +
+        "for example " + API_PATH_EXAMPLE);
+    }
+    if (!looksLikeAddress(text)) {
+      return checkHash(text, "Store Hash");
+    }
+    var url = parseAddress(text);
+    if (url === null || url.hostname === "") {
+      return problem("That does not read as a web address. Copy the API path again, for " +
+        "example " + API_PATH_EXAMPLE);
+    }
+    var host = url.hostname.toLowerCase();
+    var storesMatch = /^\/stores\/([^/]*)/.exec(url.pathname);
+    if (storesMatch) {
+      var segment = decodeURIComponent(storesMatch[1]);
+      var result = checkHash(segment, "part after /stores/");
+      if (result.ok && host !== "api.bigcommerce.com") {
+        result.message = "This address is not on api.bigcommerce.com. The hash was read from " +
+          "after /stores/; check that it is your store's API path.";
+      }
+      return result;
+    }
+    var storeHost = /^store-([^.]*)\.mybigcommerce\.com$/.exec(host);
+    if (storeHost) {
+      return checkHash(storeHost[1], "part after store-");
+    }
+    if (/(^|\.)mybigcommerce\.com$/.test(host)) {
+      return problem("This mybigcommerce.com address has no store- part, so it does not " +
+        "contain the Store Hash. Use the API path instead.");
+    }
+    if (host === "api.bigcommerce.com") {
+      return problem("This API address has no /stores/ part. Copy the whole API path, for " +
+        "example " + API_PATH_EXAMPLE);
+    }
+    if (/(^|\.)bigcommerce\.com$/.test(host)) {
+      return problem("This BigCommerce address does not contain the Store Hash. Use the API " +
+        "path from the API account form.");
+    }
+    return problem("This looks like your shop's own domain (" + host + "). It does not " +
+      "contain the Store Hash. Use the API path from the API account form.");
+  }
+
+  function copyText(text, field) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var range = document.createRange();
+      range.selectNodeContents(field);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      var copied = document.execCommand && document.execCommand("copy");
+      selection.removeAllRanges();
+      if (copied) {
+        resolve();
+      } else {
+        reject(new Error("copy refused"));
+      }
+    });
+  }
+
+  function mount(finder) {
+    if (finder.dataset.bcMounted === "true") {
+      return;
+    }
+    finder.dataset.bcMounted = "true";
+    var form = finder.querySelector("form");
+    var input = finder.querySelector("input");
+    var message = finder.querySelector("[data-bc-message]");
+    var answer = finder.querySelector("[data-bc-answer]");
+    var hashField = finder.querySelector("[data-bc-hash]");
+    var copyButton = finder.querySelector("[data-bc-copy]");
+
+    function show(result) {
+      message.textContent = result.message;
+      message.dataset.kind = result.ok ? "note" : "error";
+      hashField.textContent = result.hash;
+      answer.hidden = !result.ok;
+      input.setAttribute("aria-invalid", result.ok ? "false" : "true");
+      copyButton.textContent = "Copy";
+    }
+
+    function update() {
+      if (input.value.trim() === "") {
+        message.textContent = "";
+        hashField.textContent = "";
+        answer.hidden = true;
+        input.removeAttribute("aria-invalid");
+        return;
+      }
+      show(findStoreHash(input.value));
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      show(findStoreHash(input.value));
+    });
+    input.addEventListener("input", update);
+    copyButton.addEventListener("click", function () {
+      copyText(hashField.textContent, hashField).then(
+        function () { copyButton.textContent = "Copied"; },
+        function () {
+          copyButton.textContent = "Copy";
+          message.dataset.kind = "error";
+          message.textContent = "Your browser did not allow copying. Select the hash and copy it.";
+        }
+      );
+    });
+  }
+
+  function mountAll() {
+    var finders = document.querySelectorAll("[data-bc-store-hash-finder]");
+    for (var i = 0; i < finders.length; i += 1) {
+      mount(finders[i]);
+    }
+  }
+
+  window.bcFindStoreHash = findStoreHash;
+  /* Material's document$ fires on every page view, including after instant navigation. */
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(mountAll);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", mountAll);
+  } else {
+    mountAll();
+  }
+})();

@@ -1,0 +1,277 @@
+"""The only code that talks to BigCommerce: headers, rate limit, retries, safety.
+
+Rules it enforces whatever the caller asks:
+
+- GET, POST and PUT only. DELETE is refused before anything is sent.
+- Redirects are never followed (following could carry the token elsewhere); a
+  3xx is reported as an answer like any other.
+- Any non-GET answered 2xx means a probe that was built to fail succeeded:
+  `SafetyStop` is raised and every later request is cancelled.
+- The store's quota is shared with every app on the store (150 requests per
+  30 s on Standard and Plus). Before each request the client waits while
+  `X-Rate-Limit-Requests-Left` is inside a reserve kept for other apps; on a 429
+  it waits `X-Rate-Limit-Time-Reset-Ms` (capped, with a fallback when missing).
+- 5xx answers are retried with backoff; timeouts and connection errors too, but
+  only for GET (a write that timed out is not sent again).
+- At most `max_requests` requests leave, retries included.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from bc_scopes import __version__
+from bc_scopes.inputs import is_loopback_host
+from bc_scopes.secrets import Secret
+
+USER_AGENT = f"bc-scopes/{__version__}"
+ALLOWED_METHODS = frozenset({"GET", "POST", "PUT"})
+RATE_HEADERS = (
+    "X-Rate-Limit-Time-Window-Ms",
+    "X-Rate-Limit-Time-Reset-Ms",
+    "X-Rate-Limit-Requests-Quota",
+    "X-Rate-Limit-Requests-Left",
+)
+
+
+class SafetyStop(Exception):
+    """A write probe was accepted. The run must stop at once."""
+
+    def __init__(self, method: str, path: str, status: int) -> None:
+        super().__init__(f"{method} {path} was answered {status}")
+        self.method, self.path, self.status = method, path, status
+
+
+class Cancelled(Exception):
+    """The run was stopped (safety stop) before this request was sent."""
+
+
+@dataclass(frozen=True)
+class ClientPolicy:
+    """Timeouts, retry and rate-limit behaviour. The defaults suit a real store."""
+
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    retries: int = 2
+    backoff: float = 0.5
+    rate_limit_attempts: int = 5
+    rate_limit_wait_cap: float = 10.0
+    rate_limit_fallback: float = 2.0
+    total_wait_cap: float = 60.0
+    reserve: int = 10
+    max_requests: int = 60
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What came back for one logical request, after retries."""
+
+    method: str
+    path: str
+    status: int | None
+    payload: Any = None
+    json_ok: bool = True
+    headers: dict[str, str] = field(default_factory=dict)
+    failure: str | None = None  # transport failure: timeout, connection, rate-limited, budget
+    attempts: int = 1
+
+
+class _RateGate:
+    """Shared pause for all worker threads, fed by every answer's rate headers."""
+
+    def __init__(self, policy: ClientPolicy, concurrency: int, cancel: threading.Event) -> None:
+        self._policy = policy
+        self._threshold = policy.reserve + concurrency
+        self._cancel = cancel
+        self._lock = threading.Lock()
+        self._resume_at = 0.0
+        self._waited = 0.0
+
+    def wait_turn(self) -> bool:
+        """Sleep while paused. False when the total wait budget is spent."""
+        with self._lock:
+            delay = self._resume_at - time.monotonic()
+            if delay <= 0:
+                return True
+            if self._waited + delay > self._policy.total_wait_cap:
+                return False
+            self._waited += delay
+        self._cancel.wait(delay)
+        return True
+
+    def hold(self, seconds: float) -> None:
+        with self._lock:
+            self._resume_at = max(self._resume_at, time.monotonic() + seconds)
+
+    def observe(self, headers: requests.structures.CaseInsensitiveDict[str]) -> None:
+        left = _int_header(headers, "X-Rate-Limit-Requests-Left")
+        if left is not None and left < self._threshold:
+            self.hold(self.reset_wait(headers))
+
+    def reset_wait(self, headers: requests.structures.CaseInsensitiveDict[str]) -> float:
+        reset_ms = _int_header(headers, "X-Rate-Limit-Time-Reset-Ms")
+        seconds = self._policy.rate_limit_fallback if reset_ms is None else reset_ms / 1000
+        return min(max(seconds, 0.0), self._policy.rate_limit_wait_cap)
+
+
+def _int_header(headers: requests.structures.CaseInsensitiveDict[str], name: str) -> int | None:
+    try:
+        return int(headers[name])
+    except (KeyError, ValueError, TypeError):
+        return None
+
+
+def _check_base_url(base_url: str) -> None:
+    parts = urlsplit(base_url)
+    if parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(parts.hostname or "")):
+        return
+    raise ValueError("the API URL must be https (plain http only on loopback)")
+
+
+class BigCommerceClient:
+    """Sends requests below /stores/{hash}; safe to share between worker threads."""
+
+    def __init__(
+        self,
+        store_base_url: str,
+        token: Secret,
+        policy: ClientPolicy | None = None,
+        concurrency: int = 1,
+    ) -> None:
+        _check_base_url(store_base_url)
+        self._base = store_base_url.rstrip("/")
+        # Proxy and CA settings from the environment apply to the real API, never to loopback.
+        self._trust_env = not is_loopback_host(urlsplit(self._base).hostname or "")
+        self._token = token
+        self.policy = policy or ClientPolicy()
+        self.cancelled = threading.Event()
+        self._gate = _RateGate(self.policy, concurrency, self.cancelled)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._sent = 0
+        self.safety_stop: SafetyStop | None = None
+
+    @property
+    def requests_sent(self) -> int:
+        with self._lock:
+            return self._sent
+
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.trust_env = self._trust_env
+            session.headers.clear()
+            self._local.session = session
+        return session
+
+    def _take_budget(self) -> bool:
+        with self._lock:
+            if self._sent >= self.policy.max_requests:
+                return False
+            self._sent += 1
+            return True
+
+    def close(self) -> None:
+        session = getattr(self._local, "session", None)
+        if session is not None:
+            session.close()
+
+    def send(self, method: str, path: str, body: Any = None) -> Answer:
+        """Send one request (with retries) and return what came back.
+
+        Raises SafetyStop when a write is answered 2xx, Cancelled after a stop.
+        """
+        if method not in ALLOWED_METHODS:
+            raise ValueError(f"bc-scopes never sends {method} requests")
+        if not path.startswith("/v2/") and not path.startswith("/v3/"):
+            raise ValueError("probe paths start with /v2/ or /v3/")
+        headers = {
+            "X-Auth-Token": self._token.reveal(),
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+        }
+        data = None
+        if method != "GET":
+            headers["Content-Type"] = "application/json"
+            data = json.dumps({} if body is None else body).encode("utf-8")
+        url = self._base + path
+        server_errors = transport_errors = rate_limits = 0
+        attempts = 0
+        while True:
+            if self.cancelled.is_set():
+                raise Cancelled()
+            if not self._gate.wait_turn():
+                return Answer(method, path, None, failure="rate-limited", attempts=attempts)
+            if self.cancelled.is_set():
+                raise Cancelled()
+            if not self._take_budget():
+                return Answer(method, path, None, failure="budget", attempts=attempts)
+            attempts += 1
+            try:
+                response = self._session().request(
+                    method,
+                    url,
+                    headers=headers,
+                    data=data,
+                    timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+                    allow_redirects=False,
+                )
+            except requests.Timeout:
+                failure = "timeout"
+            except requests.ConnectionError:
+                failure = "connection"
+            else:
+                answer = self._read(method, path, response, attempts)
+                self._gate.observe(response.headers)
+                if method != "GET" and answer.status is not None and 200 <= answer.status < 300:
+                    stop = SafetyStop(method, path, answer.status)
+                    with self._lock:
+                        self.safety_stop = self.safety_stop or stop
+                    self.cancelled.set()
+                    raise stop
+                if answer.status == 429:
+                    rate_limits += 1
+                    if rate_limits >= self.policy.rate_limit_attempts:
+                        return answer
+                    self._gate.hold(self._gate.reset_wait(response.headers))
+                    continue
+                if answer.status is not None and answer.status >= 500:
+                    if server_errors >= self.policy.retries:
+                        return answer
+                    self._pause(self.policy.backoff * 2**server_errors)
+                    server_errors += 1
+                    continue
+                return answer
+            if method != "GET" or transport_errors >= self.policy.retries:
+                return Answer(method, path, None, failure=failure, attempts=attempts)
+            self._pause(self.policy.backoff * 2**transport_errors)
+            transport_errors += 1
+
+    def _pause(self, seconds: float) -> None:
+        self.cancelled.wait(seconds)
+
+    @staticmethod
+    def _read(method: str, path: str, response: requests.Response, attempts: int) -> Answer:
+        kept = {name: response.headers[name] for name in RATE_HEADERS if name in response.headers}
+        for name in ("Content-Type", "Location"):
+            if name in response.headers:
+                kept[name] = response.headers[name]
+        content = response.content
+        payload: Any = None
+        json_ok = True
+        if content.strip():
+            try:
+                payload = json.loads(content)
+            except ValueError:
+                json_ok = False
+        elif response.status_code != 204:
+            json_ok = False
+        return Answer(method, path, response.status_code, payload, json_ok, kept, None, attempts)

@@ -1,0 +1,56 @@
+"""Faults the fake store can inject, so the checker's failure paths run for real.
+
+Each fault matches some requests (by method and a path regex, optionally only
+the first N of them) and changes what the store does: slower answers, 5xx,
+429 storms with or without reset headers, a socket that never answers or is
+reset, broken JSON, an HTML error page, a redirect, or a write that succeeds.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class FaultKind(str, Enum):
+    LATENCY = "latency"  # sleep `delay` seconds, then answer normally
+    STATUS = "status"  # answer `status` (e.g. 503) with a JSON error body
+    RATE_LIMIT = "rate_limit"  # answer 429, with reset headers unless reset_headers=False
+    TIMEOUT = "timeout"  # never answer (until the store stops)
+    RESET = "reset"  # close the connection without answering
+    MALFORMED_JSON = "malformed_json"  # 200 with a body that is not JSON
+    HTML = "html"  # `status` with an HTML error page
+    REDIRECT = "redirect"  # 302 to `location`
+    ACCEPT_WRITES = "accept_writes"  # a write that passes the scope check is answered 200
+
+
+@dataclass
+class Fault:
+    """One injected behaviour. `times=None` means every matching request."""
+
+    kind: FaultKind
+    path: str | None = None  # regex searched in the path below /stores/{hash}
+    method: str | None = None
+    times: int | None = None
+    status: int = 503
+    delay: float = 0.0
+    reset_headers: bool = True
+    reset_ms: int = 50
+    location: str = "https://example.invalid/elsewhere"
+    _used: int = field(default=0, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def take(self, method: str, path: str) -> bool:
+        """True (and counted) when this fault applies to the request."""
+        if self.method is not None and self.method != method:
+            return False
+        if self.path is not None and not re.search(self.path, path):
+            return False
+        with self._lock:
+            if self.times is not None and self._used >= self.times:
+                return False
+            self._used += 1
+            return True
+

@@ -1,0 +1,141 @@
+"""The fake store's route table: which scopes open which route, and what a body needs.
+
+The facts come from `routes.json`, extracted from BigCommerce's published API
+reference by `scripts/build_fakestore_routes.py`, never from `scopes.yaml`.
+That independence is the point: a probe in `scopes.yaml` aimed at the wrong
+route, or at a route another scope also opens, disagrees with this table and
+fails a test.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+ROUTES_FILE = Path(__file__).with_name("routes.json")
+_PARAMETER = re.compile(r"^\{[^}]+\}$")
+
+
+@dataclass(frozen=True)
+class BodyRule:
+    """What the reference says a request body must look like."""
+
+    kind: str  # object | array | multipart | any
+    required_body: bool
+    required: tuple[str, ...] = ()
+    item_kind: str = "any"
+    item_required: tuple[str, ...] = ()
+    # Each entry is a set of field groups; a body must hold every field of at
+    # least one group of each set ("items" or "tax_adjustment_amount").
+    alternatives: tuple[tuple[tuple[str, ...], ...], ...] = ()
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> BodyRule:
+        return cls(
+            kind=data.get("kind", "any"),
+            required_body=bool(data.get("required_body")),
+            required=tuple(data.get("required", [])),
+            item_kind=data.get("item_kind", "any"),
+            item_required=tuple(data.get("item_required", [])),
+            alternatives=tuple(
+                tuple(tuple(group) for group in groups) for groups in data.get("alternatives", [])
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation of the REST API."""
+
+    method: str
+    path: str
+    scopes: frozenset[str]
+    no_scope: bool
+    body: BodyRule | None
+    response: str | None  # "list", "object" or None
+
+    @property
+    def segments(self) -> tuple[str, ...]:
+        return tuple(self.path.strip("/").split("/"))
+
+    @property
+    def version(self) -> str:
+        return self.segments[0]
+
+    def parameters(self, path: str) -> dict[str, str]:
+        """Values of the {placeholders} of this route in a concrete path."""
+        values = {}
+        for template, actual in zip(self.segments, path.strip("/").split("/"), strict=True):
+            if _PARAMETER.match(template):
+                values[template[1:-1]] = actual
+        return values
+
+    def opened_by(self, scopes: frozenset[str] | set[str]) -> bool:
+        """True when a token holding `scopes` passes this route's scope check."""
+        return self.no_scope or bool(self.scopes & set(scopes))
+
+
+def _matches(template: tuple[str, ...], actual: list[str]) -> bool:
+    if len(template) != len(actual):
+        return False
+    return all(
+        _PARAMETER.match(part) or part == value for part, value in zip(template, actual, strict=True)
+    )
+
+
+class RouteTable:
+    """Look up the route a concrete path and method belong to."""
+
+    def __init__(self, routes: list[Route], source: dict[str, Any] | None = None) -> None:
+        self.routes = routes
+        self.source = source or {}
+
+    @classmethod
+    def from_file(cls, path: Path = ROUTES_FILE) -> RouteTable:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        routes = [
+            Route(
+                method=entry["method"],
+                path=entry["path"],
+                scopes=frozenset(entry["scopes"]),
+                no_scope=bool(entry["no_scope"]),
+                body=BodyRule.from_json(entry["body"]) if entry.get("body") else None,
+                response=entry.get("response"),
+            )
+            for entry in document["routes"]
+        ]
+        return cls(routes, document.get("source"))
+
+    def candidates(self, path: str) -> list[Route]:
+        """Every route whose template fits the path, most literal segments first.
+
+        `/v3/channels/currency-assignments` must win over `/v3/channels/{channel_id}`.
+        """
+        actual = path.strip("/").split("/")
+        fitting = [route for route in self.routes if _matches(route.segments, actual)]
+        return sorted(
+            fitting,
+            key=lambda route: [bool(_PARAMETER.match(part)) for part in route.segments],
+        )
+
+    def match(self, method: str, path: str) -> Route | None:
+        for route in self.candidates(path):
+            if route.method == method:
+                return route
+        return None
+
+    def path_exists(self, path: str) -> bool:
+        return bool(self.candidates(path))
+
+    def all_scopes(self) -> frozenset[str]:
+        return frozenset(scope for route in self.routes for scope in route.scopes)
+
+
+@lru_cache(maxsize=1)
+def default_route_table() -> RouteTable:
+    """The table shipped with the package (loaded once per process)."""
+    return RouteTable.from_file()

@@ -1,0 +1,213 @@
+"""Send the preflight and the probes of `scopes.yaml`, and classify each answer.
+
+The preflight (`GET /v2/time`, which needs no scope) runs first and alone: a
+401 means the token is wrong, a 403 or 404 means the store hash is, and then
+no probe is sent. The probes then run on a small thread pool. Identical
+probes of different rows are sent once. An answer is classified as:
+
+- granted: the request got past the scope check (2xx for a GET; 400, 404, 409,
+  413 or 422 for anything, since probes are built to fail after that check);
+- denied: 403 whose title is "You don't have a required scope…";
+- failed: anything else (network, 5xx or 429 after retries, another 403,
+  a redirect, a malformed body, …). A failed probe never counts as evidence.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from bc_scopes.client import Answer, BigCommerceClient, Cancelled, SafetyStop
+from bc_scopes.model import Probe, ScopeRow
+
+PREFLIGHT_PATH = "/v2/time"
+SCOPE_TITLE = "you don't have a required scope"
+GRANTED_STATUSES = frozenset({400, 404, 409, 413, 422})
+
+
+class Outcome(str, Enum):
+    GRANTED = "granted"
+    DENIED = "denied"
+    FAILED = "failed"
+
+
+ProbeKey = tuple[str, str, str]
+
+
+def probe_key(probe: Probe) -> ProbeKey:
+    """Probes with the same request share one answer."""
+    body = "" if probe.body is None else json.dumps(probe.body, sort_keys=True)
+    return probe.method, probe.path, body
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """The classified answer to one probe request."""
+
+    method: str
+    path: str
+    outcome: Outcome
+    status: int | None
+    failure: str | None = None  # why a FAILED probe failed, e.g. "server-error"
+    detail: str = ""  # one line for people, never holding a secret
+
+
+@dataclass(frozen=True)
+class Preflight:
+    """Whether the token and store hash work at all."""
+
+    ok: bool
+    status: int | None
+    anchor: str | None = None  # troubleshooting anchor when not ok
+    message: str = ""
+    exit_code: int = 0
+
+
+@dataclass
+class CheckRun:
+    """Everything a check learnt; the verdicts are computed from it."""
+
+    preflight: Preflight
+    results: dict[ProbeKey, ProbeResult] = field(default_factory=dict)
+    safety_stop: SafetyStop | None = None
+    requests_sent: int = 0
+
+
+def _title(payload: Any) -> str:
+    if isinstance(payload, dict) and isinstance(payload.get("title"), str):
+        return payload["title"]
+    return ""
+
+
+def _is_scope_denial(answer: Answer) -> bool:
+    title = _title(answer.payload).replace("\u2019", "'").lower()
+    return answer.status == 403 and title.startswith(SCOPE_TITLE)
+
+
+def _transport_detail(answer: Answer) -> tuple[str, str]:
+    attempts = f" after {answer.attempts} attempt{'s' if answer.attempts != 1 else ''}"
+    return {
+        "timeout": ("timeout", "no answer in time" + attempts),
+        "connection": ("connection", "the connection failed" + attempts),
+        "rate-limited": ("rate-limited", "the rate limit did not recover in time"),
+        "budget": ("budget", "not sent: the request budget of the run was used up"),
+    }.get(answer.failure or "", ("network", "no answer" + attempts))
+
+
+def classify(answer: Answer) -> ProbeResult:
+    """Turn an answer into granted / denied / failed (pure)."""
+    method, path, status = answer.method, answer.path, answer.status
+
+    def failed(kind: str, detail: str) -> ProbeResult:
+        return ProbeResult(method, path, Outcome.FAILED, status, kind, detail)
+
+    if status is None:
+        return failed(*_transport_detail(answer))
+    if status == 429:
+        return failed("rate-limited", f"429 Too Many Requests after {answer.attempts} attempts")
+    if status >= 500:
+        return failed("server-error", f"{status} from the server after {answer.attempts} attempts")
+    if 300 <= status < 400:
+        return failed("redirect", f"{status} redirect (not followed)")
+    if status != 204 and not answer.json_ok:
+        return failed("malformed", f"{status} with a body that is not BigCommerce's JSON")
+    if status == 401:
+        return failed("unauthorized", "401: the token was refused during the run")
+    if status == 403:
+        if _is_scope_denial(answer):
+            return ProbeResult(method, path, Outcome.DENIED, status, None, "403 missing scope")
+        title = _title(answer.payload) or "no title"
+        return failed("forbidden-other", f"403 for another reason ({title[:80]})")
+    if (200 <= status < 300 and method == "GET") or status in GRANTED_STATUSES:
+        return ProbeResult(method, path, Outcome.GRANTED, status, None, f"{status} allowed")
+    return failed("unexpected-status", f"unexpected {status}")
+
+
+def run_preflight(client: BigCommerceClient, api_url: str) -> Preflight:
+    """GET /v2/time: proves the token and store hash without depending on any scope."""
+    answer = client.send("GET", PREFLIGHT_PATH)
+    status = answer.status
+    if status is None:
+        kind, detail = _transport_detail(answer)
+        anchor = "rate-limited" if kind == "rate-limited" else "store-unreachable"
+        return Preflight(
+            False, None, anchor, f"Could not reach {api_url}: {detail}. Check the API URL and "
+            "the network, then run the check again.", 4
+        )
+    if status == 401:
+        return Preflight(
+            False, status, "invalid-token",
+            "BigCommerce refused the access token (401): it is mistyped, belongs to a deleted "
+            "API account, or is the Client ID or Client Secret instead.", 3,
+        )
+    if status in (403, 404):
+        return Preflight(
+            False, status, "wrong-store-hash",
+            f"BigCommerce answered {status} to the first, scope-free request: the store hash "
+            "does not belong to this token (a store- prefix, another store, or a typo).", 3,
+        )
+    if status == 429:
+        return Preflight(
+            False, status, "rate-limited",
+            "The store's rate limit stayed exhausted (429); other apps are using it up.", 4
+        )
+    if 300 <= status < 400:
+        return Preflight(
+            False, status, "store-unreachable",
+            f"{api_url} answered with a redirect ({status}); it is probably not the BigCommerce "
+            "API. Redirects are never followed, so the token went nowhere else.", 4,
+        )
+    if status == 200 and isinstance(answer.payload, dict) and "time" in answer.payload:
+        return Preflight(True, status, message=f"GET {PREFLIGHT_PATH} answered 200.")
+    return Preflight(
+        False, status, "store-unreachable",
+        f"GET {PREFLIGHT_PATH} answered {status} without BigCommerce's usual JSON; check the API "
+        "URL and BigCommerce's status page.", 4,
+    )
+
+
+def unique_probes(rows: Iterable[ScopeRow]) -> dict[ProbeKey, Probe]:
+    found: dict[ProbeKey, Probe] = {}
+    for row in rows:
+        for probe in row.probes:
+            found.setdefault(probe_key(probe), probe)
+    return found
+
+
+def run_check(
+    client: BigCommerceClient, rows: Iterable[ScopeRow], api_url: str, concurrency: int = 8
+) -> CheckRun:
+    """Preflight, then every probe of `rows` on `concurrency` threads."""
+    preflight = run_preflight(client, api_url)
+    run = CheckRun(preflight=preflight)
+    if not preflight.ok:
+        run.requests_sent = client.requests_sent
+        return run
+    probes = unique_probes(rows)
+
+    def send(key: ProbeKey, probe: Probe) -> ProbeResult:
+        try:
+            return classify(client.send(probe.method, probe.path, probe.body))
+        except SafetyStop as stop:
+            return ProbeResult(
+                probe.method, probe.path, Outcome.FAILED, stop.status, "unsafe-write",
+                f"{stop.status}: a request built to fail was accepted; the run stopped",
+            )
+        except Cancelled:
+            return ProbeResult(
+                probe.method, probe.path, Outcome.FAILED, None, "cancelled",
+                "not sent: the run stopped after a write was accepted",
+            )
+
+    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="probe") as pool:
+        futures = {key: pool.submit(send, key, probe) for key, probe in probes.items()}
+        for key, future in futures.items():
+            run.results[key] = future.result()
+    client.close()
+    run.safety_stop = client.safety_stop
+    run.requests_sent = client.requests_sent
+    return run

@@ -1,0 +1,280 @@
+"""Turn a finished check into the terminal table, the JSON report and a Markdown summary.
+
+Pure functions over a `Report`. No secret ever reaches a `Report`: it holds the
+store hash, the API URL, verdicts and lines of text written by this package.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from bc_scopes import __version__, exitcodes
+from bc_scopes.levels import level_label
+from bc_scopes.model import ScopeTable
+from bc_scopes.probes import Preflight
+from bc_scopes.troubleshooting import problem
+from bc_scopes.verdicts import VERDICT_ORDER, RowResult, Verdict, describe_range
+
+COLUMNS = (("Row", 28), ("Verdict", 14), ("Detected", 21), ("Required", 9))
+
+
+@dataclass(frozen=True)
+class SafetyEvent:
+    method: str
+    path: str
+    status: int
+
+
+@dataclass
+class Report:
+    """Everything the outputs show about one run."""
+
+    table: ScopeTable
+    store_hash: str
+    api_url: str
+    rows: list[RowResult]
+    preflight: Preflight | None = None
+    safety_stop: SafetyEvent | None = None
+    requests_sent: int = 0
+    strict: bool = False
+    notes: list[str] = field(default_factory=list)
+    target_label: str = ""  # replaces "store X at URL" in the header (the demo)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = Counter(result.verdict for result in self.rows)
+        return {verdict.value: counts.get(verdict, 0) for verdict in VERDICT_ORDER}
+
+    @property
+    def exit_code(self) -> int:
+        if self.preflight is not None and not self.preflight.ok:
+            return self.preflight.exit_code
+        if self.safety_stop is not None:
+            return exitcodes.INCOMPLETE
+        verdicts = {result.verdict for result in self.rows}
+        if Verdict.MISSING in verdicts or (self.strict and Verdict.EXCESS in verdicts):
+            return exitcodes.FAILED
+        if Verdict.UNKNOWN in verdicts:
+            return exitcodes.INCOMPLETE
+        return exitcodes.OK
+
+    def help_url(self, anchor: str) -> str:
+        return self.table.guide.troubleshooting_url(anchor)
+
+    def row_url(self, result: RowResult) -> str:
+        return self.table.guide.row_url(result.row.id)
+
+
+def detected_text(result: RowResult) -> str:
+    """What the table shows as detected: a level, a range, 'not testable' or '?'."""
+    if not result.row.probes:
+        return "not testable"
+    return describe_range(result.row, result.lowest, result.highest)
+
+
+def fix_for(result: RowResult) -> str:
+    """One line on how to fix a row that is not ok."""
+    row, need = result.row, level_label(result.row.required)
+    if result.verdict is Verdict.MISSING:
+        return (
+            f"Create a new API account with {row.name} set to {need}; the scopes of an existing "
+            "account cannot be edited."
+        )
+    if result.verdict is Verdict.EXCESS:
+        return (
+            f"Works, but more than needed: create a new API account with {row.name} set to {need} "
+            "and delete the old one."
+        )
+    if result.verdict is Verdict.UNVERIFIABLE:
+        return row.confirm_by_eye or f"Check in the control panel that {row.name} reads {need}."
+    if result.anchor:
+        return f"{result.reason} {problem(result.anchor).fix}"
+    return result.reason
+
+
+def _header(report: Report) -> list[str]:
+    target = report.target_label or f"store {report.store_hash} at {report.api_url}"
+    lines = [f"bc-scopes {__version__}: checking {target}"]
+    lines.extend(report.notes)
+    return lines
+
+
+def _safety_lines(report: Report) -> list[str]:
+    if report.safety_stop is None:
+        return []
+    event = report.safety_stop
+    return [
+        f"SAFETY STOP: {event.method} {event.path} was answered {event.status} although it was "
+        "built to fail. The run stopped at once.",
+        f"    Fix: {problem('unsafe-write').fix}",
+        f"    Help: {report.help_url('unsafe-write')}",
+    ]
+
+
+def _cell(text: str, width: int) -> str:
+    return text.ljust(width) if len(text) < width else text + " "
+
+
+def render_text(report: Report) -> str:
+    """The readable report printed at the end of a run (plain text, no colour)."""
+    lines = _header(report)
+    preflight = report.preflight
+    if preflight is not None and not preflight.ok:
+        anchor = preflight.anchor or "store-unreachable"
+        lines += [
+            "",
+            f"Stopped before any scope was checked: {preflight.message}",
+            f"    Fix: {problem(anchor).fix}",
+            f"    Help: {report.help_url(anchor)}",
+            "",
+            f"Exit code {report.exit_code}: {exitcodes.MEANINGS[report.exit_code]}.",
+        ]
+        return "\n".join(lines) + "\n"
+    if preflight is not None:
+        lines.append(f"Preflight: {preflight.message} The token and the store hash work.")
+    lines += [""] + _safety_lines(report)
+    if report.safety_stop is not None:
+        lines.append("")
+    lines.append("".join(_cell(title, width) for title, width in COLUMNS).rstrip())
+    for result in report.rows:
+        cells = (
+            result.row.name,
+            result.verdict.value,
+            detected_text(result),
+            level_label(result.row.required),
+        )
+        lines.append("".join(_cell(text, width) for text, (_, width) in zip(cells, COLUMNS, strict=True)).rstrip())
+        if result.verdict is not Verdict.OK:
+            label = "Confirm by eye" if result.verdict is Verdict.UNVERIFIABLE else "Fix"
+            lines.append(f"    {label}: {fix_for(result)}")
+            help_link = f"  Help: {report.help_url(result.anchor)}" if result.anchor else ""
+            lines.append(f"    Guide: {report.row_url(result)}{help_link}")
+    lines += ["", _summary_line(report)]
+    if _every_checkable_row_missing(report):
+        lines.append(
+            "Every scope that can be checked is missing: the token may be a Stencil-CLI token. "
+            f"See {report.help_url('wrong-token-type')}"
+        )
+    lines.append(f"Exit code {report.exit_code}: {exitcodes.MEANINGS[report.exit_code]}.")
+    return "\n".join(lines) + "\n"
+
+
+def _summary_line(report: Report) -> str:
+    counts = ", ".join(f"{count} {verdict}" for verdict, count in report.summary.items())
+    noun = "request" if report.requests_sent == 1 else "requests"
+    return f"Summary: {counts}; {report.requests_sent} {noun} sent."
+
+
+def _every_checkable_row_missing(report: Report) -> bool:
+    checkable = [
+        result for result in report.rows
+        if result.row.probes and result.row.required != result.row.levels[0]
+    ]
+    return bool(checkable) and all(result.verdict is Verdict.MISSING for result in checkable)
+
+
+def to_json(report: Report) -> dict[str, Any]:
+    """The --json report: `scopes` (one object per row), `summary` and `exit_code`."""
+    scopes = []
+    for result in report.rows:
+        entry: dict[str, Any] = {
+            "id": result.row.id,
+            "name": result.row.name,
+            "required": result.row.required,
+            "detected": result.detected,
+            "verdict": result.verdict.value,
+            "docs_url": report.row_url(result),
+            "reason": result.reason,
+            "detected_range": {"lowest": result.lowest, "highest": result.highest},
+            "probes": [
+                {
+                    "method": probe.method,
+                    "path": probe.path,
+                    "status": probe.status,
+                    "outcome": probe.outcome.value,
+                    "detail": probe.detail,
+                }
+                for probe in result.evidence
+            ],
+        }
+        if result.verdict is not Verdict.OK:
+            entry["fix"] = fix_for(result)
+            entry["help_url"] = report.help_url(result.anchor) if result.anchor else None
+        scopes.append(entry)
+    preflight = report.preflight
+    return {
+        "tool": "bc-scopes",
+        "version": __version__,
+        "store_hash": report.store_hash,
+        "api_url": report.api_url,
+        "strict": report.strict,
+        "preflight": None if preflight is None else {
+            "ok": preflight.ok,
+            "status": preflight.status,
+            "message": preflight.message,
+            "help_url": report.help_url(preflight.anchor) if preflight.anchor else None,
+        },
+        "safety_stop": None if report.safety_stop is None else {
+            "method": report.safety_stop.method,
+            "path": report.safety_stop.path,
+            "status": report.safety_stop.status,
+            "help_url": report.help_url("unsafe-write"),
+        },
+        "notes": report.notes,
+        "requests_sent": report.requests_sent,
+        "scopes": scopes,
+        "summary": report.summary,
+        "exit_code": report.exit_code,
+        "exit_meaning": exitcodes.MEANINGS[report.exit_code],
+    }
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: Report) -> str:
+    """A GitHub step summary: headline, table, and the fixes."""
+    target = report.target_label or f"store `{report.store_hash}`"
+    lines = [
+        f"## BigCommerce scope check: {target}",
+        "",
+        f"**Exit code {report.exit_code}**: {exitcodes.MEANINGS[report.exit_code]}.",
+        "",
+    ]
+    preflight = report.preflight
+    if preflight is not None and not preflight.ok:
+        anchor = preflight.anchor or "store-unreachable"
+        lines += [
+            f"Stopped before any scope was checked: {_md(preflight.message)}",
+            f"[How to fix it]({report.help_url(anchor)})",
+            "",
+        ]
+        return "\n".join(lines)
+    if report.safety_stop is not None:
+        event = report.safety_stop
+        lines += [
+            f"**Safety stop**: `{event.method} {event.path}` was answered {event.status}; "
+            f"the run stopped. [What to do]({report.help_url('unsafe-write')})",
+            "",
+        ]
+    lines += ["| Row | Verdict | Detected | Required |", "| --- | --- | --- | --- |"]
+    for result in report.rows:
+        lines.append(
+            f"| [{_md(result.row.name)}]({report.row_url(result)}) | {result.verdict.value} | "
+            f"{detected_text(result)} | "
+            f"{level_label(result.row.required)} |"
+        )
+    fixes = [result for result in report.rows if result.verdict is not Verdict.OK]
+    if fixes:
+        lines += ["", "### Rows to look at", ""]
+        for result in fixes:
+            help_link = f" · [Help]({report.help_url(result.anchor)})" if result.anchor else ""
+            lines.append(
+                f"- **{_md(result.row.name)}** ({result.verdict.value}): {_md(fix_for(result))} "
+                f"[Guide]({report.row_url(result)}){help_link}"
+            )
+    lines += ["", _summary_line(report), ""]
+    return "\n".join(lines)

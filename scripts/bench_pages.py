@@ -1,0 +1,384 @@
+"""Page weight and quality of the built guide: bytes to open the scopes page, axe, Lighthouse.
+
+Why: the guide is opened by merchants on any connection and device, and the issue
+sets figures, not impressions: the bytes a fresh browser transfers to open the
+scopes page, and Lighthouse scores (performance 0.95 or better; accessibility,
+best practices and SEO 1.0) on mobile and desktop. When a score misses, the
+audits that failed are printed, so the fix can be made in the docs.
+
+It builds the site with `mkdocs build --strict`, serves it on 127.0.0.1 (a random
+port), drives Debian's chromium through Playwright for the byte count and an axe
+scan, and runs the pinned npm `lighthouse` (scripts/lighthouse) against the same
+server. The server gzips text as GitHub Pages does; the bytes are also measured
+from a server without compression, so both figures are on record.
+
+Usage: .venv/bin/python scripts/bench_pages.py [--pages index scopes store-hash]
+       [--skip-lighthouse] [--no-gzip] [--json-out FILE]
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from bench_common import (
+    REPO_ROOT,
+    BenchResult,
+    BuildFailed,
+    argument_parser,
+    command_line,
+    timed_strict_build,
+)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+LIGHTHOUSE_DIR = REPO_ROOT / "scripts" / "lighthouse"
+LIGHTHOUSE_BIN = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
+REPORTS_DIR = REPO_ROOT / ".lighthouse"  # gitignored; full JSON reports for digging in
+CATEGORY_GOALS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}
+PERF_METRICS = (
+    "first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+    "cumulative-layout-shift", "speed-index",
+)
+DEFAULT_PAGES = ("index", "scopes", "store-hash")
+WEIGHT_PAGE = "scopes"
+
+
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
+
+
+class _StaticHandler(SimpleHTTPRequestHandler):
+    """A static file server that gzips text like GitHub Pages does (when `gzip` is on).
+
+    Measuring over an uncompressed server would charge the guide for a server
+    setting it never ships with; the uncompressed body sizes are reported too.
+    """
+
+    gzip_text = True
+    _cache: dict[Path, bytes] = {}
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        return
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
+            path = path / "index.html"
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (self.gzip_text and accepts_gzip and path.is_file()
+                and path.suffix in COMPRESSIBLE):
+            super().do_GET()
+            return
+        if path not in self._cache:
+            self._cache[path] = gzip.compress(path.read_bytes(), 6)
+        body = self._cache[path]
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextmanager
+def serve(site: Path, gzip_text: bool = True) -> Iterator[str]:
+    """Serve `site` on a random loopback port for the duration of the block."""
+    handler_class = type("Handler", (_StaticHandler,), {"gzip_text": gzip_text, "_cache": {}})
+    handler = functools.partial(handler_class, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def page_url(base: str, page: str) -> str:
+    return base if page in ("", "index") else f"{base}{page.strip('/')}/"
+
+
+# --- bytes transferred ------------------------------------------------------------------------
+
+
+def measure_transfer(base: str, page: str) -> dict[str, Any]:
+    """Open `page` in a fresh browser context and add up what came over the wire."""
+    from playwright.sync_api import sync_playwright
+
+    responses: list[Any] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context()  # fresh: empty cache, no service worker
+        browser_page = context.new_page()
+        browser_page.on("response", lambda response: responses.append(response))
+        browser_page.goto(page_url(base, page), wait_until="networkidle")
+        browser_page.wait_for_timeout(1000)  # late requests (search index in the worker)
+        by_type: dict[str, dict[str, int]] = defaultdict(
+            lambda: {"requests": 0, "transferred": 0, "body": 0}
+        )
+        for response in responses:
+            request = response.request
+            sizes = request.sizes()
+            body = response.body() if response.status < 300 else b""
+            kind = by_type[request.resource_type]
+            kind["requests"] += 1
+            kind["transferred"] += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            kind["body"] += len(body)
+        foreign = [r.url for r in responses if not r.url.startswith(base)]
+        browser.close()
+    totals = {key: sum(kind[key] for kind in by_type.values())
+              for key in ("requests", "transferred", "body")}
+    return {"by_type": dict(by_type), "totals": totals, "foreign_requests": foreign}
+
+
+# --- axe --------------------------------------------------------------------------------------
+
+
+def axe_violations(base: str, pages: list[str]) -> dict[str, list[str]]:
+    """axe-core violations per page, as 'rule-id (n nodes): help' lines."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    found: dict[str, list[str]] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for page in pages:
+            browser_page = browser.new_page()
+            browser_page.goto(page_url(base, page), wait_until="networkidle")
+            response = Axe().run(browser_page).response
+            found[page] = [
+                f"{violation['id']} ({len(violation['nodes'])} nodes): {violation['help']}"
+                for violation in response["violations"]
+            ]
+            browser_page.close()
+        browser.close()
+    return found
+
+
+# --- Lighthouse -------------------------------------------------------------------------------
+
+
+def ensure_lighthouse() -> None:
+    """Install the pinned Lighthouse from the lock file once (node_modules is gitignored)."""
+    if LIGHTHOUSE_BIN.exists():
+        return
+    command = ["npm", "ci", "--no-audit", "--no-fund"]
+    if not (LIGHTHOUSE_DIR / "package-lock.json").exists():
+        command = ["npm", "install", "--no-audit", "--no-fund"]
+    subprocess.run(command, cwd=LIGHTHOUSE_DIR, check=True, stdout=subprocess.DEVNULL)
+
+
+def lighthouse_version() -> str:
+    return subprocess.run(
+        [str(LIGHTHOUSE_BIN), "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def run_lighthouse(url: str, preset: str, output: Path) -> dict[str, Any]:
+    command = [
+        str(LIGHTHOUSE_BIN), url,
+        "--chrome-flags=--headless --no-sandbox --disable-gpu",
+        "--output=json", f"--output-path={output}", "--quiet",
+    ]
+    if preset == "desktop":
+        command.append("--preset=desktop")
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=240)
+    return json.loads(output.read_text(encoding="utf-8"))
+
+
+def failed_audits(report: dict[str, Any], category: str) -> list[str]:
+    """Audits that cost the category points, with up to three offending elements each."""
+    audits = report["audits"]
+    lines = []
+    for ref in report["categories"][category]["auditRefs"]:
+        audit = audits.get(ref["id"], {})
+        score = audit.get("score")
+        if ref.get("weight", 0) == 0 or score is None or score >= 1:
+            continue
+        line = f"{audit['id']} (score {score}): {audit.get('title', '')}"
+        if audit.get("displayValue"):
+            line += f" [{audit['displayValue']}]"
+        items = (audit.get("details") or {}).get("items") or []
+        snippets = [
+            item["node"].get("snippet", "")[:120] for item in items
+            if isinstance(item, dict) and isinstance(item.get("node"), dict)
+        ][:3]
+        if snippets:
+            line += " -- " + " | ".join(snippets)
+        lines.append(line)
+    return lines
+
+
+def summarise_lighthouse(report: dict[str, Any]) -> dict[str, Any]:
+    scores = {name: report["categories"][name]["score"] for name in CATEGORY_GOALS}
+    metrics = {
+        name: report["audits"][name].get("displayValue", "") for name in PERF_METRICS
+        if name in report["audits"]
+    }
+    failures = {
+        name: failed_audits(report, name)
+        for name, goal in CATEGORY_GOALS.items()
+        if scores[name] is not None and scores[name] < goal
+    }
+    return {
+        "scores": scores, "metrics": metrics, "failures": failures,
+        "warnings": report.get("runWarnings", []),
+        "error": (report.get("runtimeError") or {}).get("message"),
+    }
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+def report_transfer(result: BenchResult, gzipped: dict[str, Any], plain: dict[str, Any]) -> None:
+    totals = gzipped["totals"]
+    print(f"bytes to open {WEIGHT_PAGE}/ in a fresh Chromium context ({totals['requests']} "
+          "requests):")
+    print(f"  transferred {totals['transferred']:,} B with gzip (as GitHub Pages serves it); "
+          f"{plain['totals']['transferred']:,} B from a server without compression; "
+          f"decoded bodies {totals['body']:,} B")
+    ordered = sorted(gzipped["by_type"].items(), key=lambda kv: -kv[1]["transferred"])
+    for kind, figures in ordered:
+        print(f"    {kind:<11} {figures['requests']:>3} req  {figures['transferred']:>9,} B "
+              f"transferred  {figures['body']:>9,} B decoded")
+    print(f"  requests to other hosts: {len(gzipped['foreign_requests'])}")
+    result.add(f"bytes transferred to open {WEIGHT_PAGE}/, gzip server (Chromium, fresh context)",
+               totals["transferred"], "B")
+    result.add(f"bytes transferred to open {WEIGHT_PAGE}/, server without compression",
+               plain["totals"]["transferred"], "B")
+    result.add(f"decoded size of everything {WEIGHT_PAGE}/ loads", totals["body"], "B")
+    result.add(f"requests to open {WEIGHT_PAGE}/", totals["requests"])
+    result.add("requests to other hosts", len(gzipped["foreign_requests"]), "", "0",
+               not gzipped["foreign_requests"])
+    by_type = "; ".join(
+        f"{kind} {f['requests']} req {f['transferred']:,} / {f['body']:,} B" for kind, f in ordered
+    )
+    result.notes.append(f"{WEIGHT_PAGE}/ by type, gzip server (transferred / decoded): {by_type}")
+
+
+def report_lighthouse(result: BenchResult, page: str, preset: str, summary: dict[str, Any],
+                      counts_for_goal: bool = True, label: str = "") -> None:
+    scores = summary["scores"]
+    where = " ".join(part for part in (preset, f"{page}/", label) if part)
+    print(f"lighthouse {where}: " + ", ".join(
+        f"{name} {score:.2f}" if score is not None else f"{name} n/a"
+        for name, score in scores.items()))
+    print("    " + ", ".join(f"{name} {value}" for name, value in summary["metrics"].items()))
+    if counts_for_goal:
+        met = all(score is not None and score >= CATEGORY_GOALS[name]
+                  for name, score in scores.items())
+        result.add(f"Lighthouse {preset} {page}/: performance / accessibility / best practices"
+                   " / SEO", " / ".join("n/a" if score is None else f"{score:.2f}"
+                                        for score in scores.values()),
+                   "", "0.95 / 1 / 1 / 1 or better", met)
+    else:
+        result.add(f"Lighthouse {where}: performance",
+                   scores["performance"] if scores["performance"] is not None else "n/a")
+    for category, lines in summary["failures"].items():
+        for line in lines:
+            print(f"    FAILED ({category}) {line}")
+            result.notes.append(f"Lighthouse {where} {category}: {line}")
+    for warning in summary["warnings"]:
+        print(f"    run warning: {warning}")
+    if summary["error"]:
+        print(f"    runtime error: {summary['error']}")
+        result.notes.append(f"Lighthouse {preset} {page}/ runtime error: {summary['error']}")
+    result.notes.append(f"Lighthouse {where} metrics: " + ", ".join(
+        f"{name} {value}" for name, value in summary["metrics"].items()))
+
+
+def main() -> int:
+    parser = argument_parser(__doc__.splitlines()[0])
+    parser.add_argument("--pages", nargs="+", default=list(DEFAULT_PAGES),
+                        help="pages for Lighthouse (folder names; index is the home page)")
+    parser.add_argument("--skip-lighthouse", action="store_true")
+    parser.add_argument("--no-gzip", action="store_true",
+                        help="serve without compression for Lighthouse too")
+    args = parser.parse_args()
+    result = BenchResult("pages", command_line())
+    if not Path(CHROMIUM).exists():
+        print(f"pages: {CHROMIUM} is missing; install Debian's chromium")
+        result.add("page weight and Lighthouse", f"not run: {CHROMIUM} missing")
+        result.write(args.json_out)
+        return 1
+
+    with tempfile.TemporaryDirectory(prefix="bench-pages-") as scratch:
+        site = Path(scratch) / "site"
+        try:
+            timed_strict_build(REPO_ROOT, site)
+        except BuildFailed as error:
+            print(f"pages: {error}")
+            result.add("page weight and Lighthouse", "not run: the strict build fails")
+            result.write(args.json_out)
+            return 1
+        all_pages = sorted(
+            "index" if path.parent == site else str(path.parent.relative_to(site))
+            for path in site.rglob("index.html")
+        )
+        with serve(site, gzip_text=False) as base:
+            plain = measure_transfer(base, WEIGHT_PAGE)
+        with serve(site, gzip_text=not args.no_gzip) as base:
+            report_transfer(result, measure_transfer(base, WEIGHT_PAGE), plain)
+
+            violations = axe_violations(base, all_pages)
+            total = sum(len(lines) for lines in violations.values())
+            print(f"axe (axe-playwright-python), {len(all_pages)} pages: {total} violations")
+            for page, lines in violations.items():
+                for line in lines:
+                    print(f"    {page}/: {line}")
+                    result.notes.append(f"axe {page}/: {line}")
+            result.add(f"axe violations over all {len(all_pages)} pages", total, "", "0",
+                       total == 0)
+
+            if args.skip_lighthouse:
+                result.write(args.json_out)
+                return 0
+            ensure_lighthouse()
+            version = lighthouse_version()
+            served = "without compression" if args.no_gzip else "with gzip, as GitHub Pages"
+            result.notes.append(f"Lighthouse {version} (npm, scripts/lighthouse/package-lock.json)"
+                                f" with {CHROMIUM}; mobile = default (simulated throttling); "
+                                f"site served on 127.0.0.1 {served}.")
+            REPORTS_DIR.mkdir(exist_ok=True)
+            for page in args.pages:
+                for preset in ("mobile", "desktop"):
+                    output = REPORTS_DIR / f"{page.replace('/', '_')}-{preset}.json"
+                    try:
+                        report = run_lighthouse(page_url(base, page), preset, output)
+                    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+                        print(f"lighthouse {page}/ {preset}: failed ({error})")
+                        result.add(f"Lighthouse {preset} {page}/", "not run: lighthouse failed")
+                        continue
+                    report_lighthouse(result, page, preset, summarise_lighthouse(report))
+        if not args.no_gzip:
+            # For the record: the same mobile run against a server that does not compress.
+            with serve(site, gzip_text=False) as plain_base:
+                output = REPORTS_DIR / f"{WEIGHT_PAGE}-mobile-uncompressed.json"
+                report = run_lighthouse(page_url(plain_base, WEIGHT_PAGE), "mobile", output)
+                report_lighthouse(result, WEIGHT_PAGE, "mobile", summarise_lighthouse(report),
+                                  counts_for_goal=False, label="(server without compression)")
+    result.notes.append(f"Full Lighthouse JSON reports: {REPORTS_DIR.relative_to(REPO_ROOT)}/")
+    result.write(args.json_out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

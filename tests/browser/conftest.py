@@ -1,0 +1,103 @@
+"""A real browser over the built guide: one loopback server and one Chromium per session.
+
+Debian's chromium is driven through Playwright's `executable_path`; Playwright's own
+browser download is never used. Without /usr/bin/chromium the browser tests skip;
+CI installs it, so there they always run.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Serves the site without writing a log line per request into the test output."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        return
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """Base URL of the built site, served on 127.0.0.1 on a free port."""
+    handler = functools.partial(QuietHandler, directory=str(built_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing; install Debian's chromium to run browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class PageRecorder:
+    """What a page did that a test may want to check afterwards."""
+
+    console_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+
+PageOpener = Callable[..., tuple[Any, PageRecorder]]
+
+
+@pytest.fixture
+def new_page(browser) -> Iterator[PageOpener]:
+    """Open fresh pages, each in its own context (no shared storage or colour choice),
+    recording console errors and requests. Every context is closed after the test."""
+    contexts = []
+
+    def open_page(color_scheme: str = "light", viewport: dict[str, int] | None = None):
+        context = browser.new_context(viewport=viewport or VIEWPORT, color_scheme=color_scheme)
+        contexts.append(context)
+        page = context.new_page()
+        record = PageRecorder()
+        page.on("console", lambda m: m.type == "error" and record.console_errors.append(m.text))
+        page.on("pageerror", lambda error: record.console_errors.append(str(error)))
+        page.on("request", lambda r: record.requests.append(r.url))
+        return page, record
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: PageOpener) -> Any:
+    """A light-scheme page at the default viewport."""
+    return new_page()[0]

@@ -1,0 +1,166 @@
+"""Fixtures for the checker's tests: one fake store per session, reset per test.
+
+Like pytest-httpserver: the server starts once; each test gets it cleared, and
+at teardown the test fails if any request would have changed data (a write
+answered 2xx, or any DELETE), unless the test set `store.expect_mutations`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bc_scopes import cli
+from bc_scopes.fakestore.routes import default_route_table
+from bc_scopes.fakestore.server import FakeStore
+from bc_scopes.model import ScopeTable, load_scope_table
+
+STORE_HASH = "abc123"
+EXACT_TOKEN = "exacttoken0000000000000000000001"
+FULL_TOKEN = "fulltoken00000000000000000000002"
+ENV_NAMES = (
+    "BIGCOMMERCE_STORE_HASH",
+    "BIGCOMMERCE_ACCESS_TOKEN",
+    "BIGCOMMERCE_CLIENT_ID",
+    "BIGCOMMERCE_CLIENT_SECRET",
+    "BIGCOMMERCE_API_URL",
+    "GITHUB_STEP_SUMMARY",
+    "PYTEST_ADDOPTS",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """pytester drives the plugin tests (a non-root conftest may not set pytest_plugins)."""
+    if not config.pluginmanager.has_plugin("pytester"):
+        config.pluginmanager.import_plugin("pytester")
+
+
+@pytest.fixture(scope="session")
+def table() -> ScopeTable:
+    return load_scope_table()
+
+
+def required_scopes(table: ScopeTable) -> set[str]:
+    """The scopes of a token made exactly as the table says."""
+    return {row.scope_strings[row.required] for row in table.rows if row.required in row.scope_strings}
+
+
+def all_scopes(table: ScopeTable) -> set[str]:
+    """Every scope the fake store or the table knows: a token with every box ticked."""
+    found = set(default_route_table().all_scopes())
+    for row in table.rows:
+        found.update(row.scope_strings.values())
+    return found
+
+
+def with_level(table: ScopeTable, scopes: set[str], row_id: str, level: str) -> set[str]:
+    """`scopes` with one row moved to `level` (None removes the row's scopes)."""
+    row = table.row(row_id)
+    changed = set(scopes) - set(row.scope_strings.values())
+    if level != "none":
+        changed.add(row.scope_strings[level])
+    return changed
+
+
+@pytest.fixture(scope="session")
+def fake_store_server() -> Iterator[FakeStore]:
+    with FakeStore(store_hash=STORE_HASH) as server:
+        yield server
+
+
+@pytest.fixture
+def store(fake_store_server: FakeStore, table: ScopeTable) -> Iterator[FakeStore]:
+    """The fake store, cleared, with the exact and the full-scope token granted."""
+    fake_store_server.reset()
+    fake_store_server.grant(EXACT_TOKEN, required_scopes(table))
+    fake_store_server.grant(FULL_TOKEN, all_scopes(table))
+    fake_store_server.expect_mutations = False  # type: ignore[attr-defined]
+    yield fake_store_server
+    if not getattr(fake_store_server, "expect_mutations", False):
+        changed = [(r.method, r.api_path, r.status) for r in fake_store_server.mutations]
+        assert changed == [], f"requests that would have changed data: {changed}"
+    assert not any(r.method == "DELETE" for r in fake_store_server.requests)
+
+
+@dataclass
+class CliRun:
+    code: int
+    out: str
+    err: str
+    report: dict[str, Any] | None
+    junit: str | None
+    step_summary: str | None
+
+    def verdicts(self) -> dict[str, str]:
+        assert self.report is not None
+        return {entry["id"]: entry["verdict"] for entry in self.report["scopes"]}
+
+    def everything(self) -> str:
+        """Every output channel, for secret searches."""
+        parts = [self.out, self.err, self.junit or "", self.step_summary or ""]
+        parts.append(json.dumps(self.report) if self.report is not None else "")
+        return "\n".join(parts)
+
+
+@pytest.fixture
+def run_cli(
+    store: FakeStore, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> Callable[..., CliRun]:
+    """Run `bc-scopes check` in-process against the fake store.
+
+    Defaults: the exact token, the fake's store hash and URL, JSON, JUnit and a
+    step summary all written. `env` overrides variables (None removes one).
+    """
+
+    counter = {"n": 0}
+
+    def run(*args: str, env: dict[str, str | None] | None = None, outputs: bool = True) -> CliRun:
+        counter["n"] += 1
+        folder = tmp_path / f"run{counter['n']}"
+        folder.mkdir()
+        for name in ENV_NAMES:
+            monkeypatch.delenv(name, raising=False)
+        values: dict[str, str | None] = {
+            "BIGCOMMERCE_STORE_HASH": STORE_HASH,
+            "BIGCOMMERCE_API_URL": store.url,
+            "BIGCOMMERCE_ACCESS_TOKEN": EXACT_TOKEN,
+        }
+        values.update(env or {})
+        argv = ["check", *args]
+        json_path, junit_path, summary_path = (
+            folder / "report.json", folder / "junit.xml", folder / "summary.md"
+        )
+        if outputs:
+            argv += ["--json", str(json_path), "--junit-xml", str(junit_path)]
+            values["GITHUB_STEP_SUMMARY"] = str(summary_path)
+        for name, value in values.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        code = cli.main(argv)
+        captured = capsys.readouterr()
+        return CliRun(
+            code=code,
+            out=captured.out,
+            err=captured.err,
+            report=json.loads(json_path.read_text()) if json_path.exists() else None,
+            junit=junit_path.read_text() if junit_path.exists() else None,
+            step_summary=summary_path.read_text() if summary_path.exists() else None,
+        )
+
+    return run
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    assert not any(name in os.environ for name in ENV_NAMES)

@@ -1,0 +1,278 @@
+"""`bc-scopes check` against the fake store: one scenario per verdict and per exit code."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import EXACT_TOKEN, FULL_TOKEN, STORE_HASH, all_scopes, required_scopes, with_level
+
+from bc_scopes.fakestore.faults import Fault, FaultKind
+
+NO_PROBE_ROWS = {"customers-login", "metafield-ownership", "metafields-access"}
+# Rows BigCommerce's reference cannot separate when the token is as required.
+SHARED_ROUTE_ROWS = {
+    "checkout-content", "order-transactions", "stored-payment-instruments",
+    "sites-routes", "channel-settings", "channel-listings",
+}
+
+
+def test_exact_token_is_ok_everywhere_it_can_be_checked(run_cli, table, store):
+    run = run_cli()
+    assert run.code == 0, run.out + run.err
+    verdicts = run.verdicts()
+    expected_ok = {row.id for row in table.rows} - NO_PROBE_ROWS - SHARED_ROUTE_ROWS
+    assert {row_id for row_id, verdict in verdicts.items() if verdict == "ok"} == expected_ok
+    assert {row_id for row_id, v in verdicts.items() if v == "unverifiable"} == (
+        NO_PROBE_ROWS | SHARED_ROUTE_ROWS
+    )
+    assert run.report["exit_code"] == 0
+    assert run.report["summary"]["ok"] == len(expected_ok)
+    assert run.report["requests_sent"] <= 40
+    assert len(store.requests) == run.report["requests_sent"]
+
+
+def test_rows_nothing_can_test_are_never_claimed_ok(run_cli):
+    verdicts = run_cli().verdicts()
+    assert {verdicts[row_id] for row_id in NO_PROBE_ROWS} == {"unverifiable"}
+
+
+def test_full_scope_token_shows_excess_rows_and_exits_0(run_cli, table):
+    run = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": FULL_TOKEN})
+    assert run.code == 0
+    verdicts = run.verdicts()
+    for row_id in ("marketing", "themes", "create-payments", "products", "customers", "carts"):
+        assert verdicts[row_id] == "excess", row_id
+    assert "missing" not in verdicts.values()
+    products = next(entry for entry in run.report["scopes"] if entry["id"] == "products")
+    assert products["detected"] == "modify" and products["required"] == "read-only"
+    assert "excess" in run.out and "Products" in run.out
+
+
+def test_strict_turns_excess_into_exit_1(run_cli):
+    run = run_cli("--strict", env={"BIGCOMMERCE_ACCESS_TOKEN": FULL_TOKEN})
+    assert run.code == 1
+    assert run.report["strict"] is True
+
+
+def test_missing_scope_exits_1_and_names_the_row(run_cli, store, table):
+    token = "missingordersmodify0000000000003"
+    store.grant(token, with_level(table, required_scopes(table), "orders", "read-only"))
+    run = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": token})
+    assert run.code == 1
+    orders = next(entry for entry in run.report["scopes"] if entry["id"] == "orders")
+    assert orders["verdict"] == "missing"
+    assert orders["detected"] == "read-only"
+    assert orders["docs_url"].endswith("/scopes/#scope-orders")
+    assert "#missing-scope" in orders["help_url"]
+    assert "Orders" in run.out and "missing" in run.out and "#scope-orders" in run.out
+
+
+def test_a_token_with_no_scope_at_all_points_to_the_token_type(run_cli, store):
+    store.grant("stencilclitoken00000000000000004", set())
+    run = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": "stencilclitoken00000000000000004"})
+    assert run.code == 1
+    assert "#wrong-token-type" in run.out
+
+
+def test_shared_route_rows_become_missing_when_every_candidate_scope_is_absent(run_cli, store, table):
+    scopes = required_scopes(table)
+    for row_id in ("sites-routes", "channel-settings", "channel-listings"):
+        scopes = with_level(table, scopes, row_id, "none")
+    store.grant("nochannels000000000000000000005", scopes)
+    verdicts = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": "nochannels000000000000000000005"}).verdicts()
+    assert {verdicts[r] for r in ("sites-routes", "channel-settings", "channel-listings")} == {"missing"}
+
+
+def test_a_shared_route_counts_once_the_other_scope_is_proven_absent(run_cli, store, table):
+    """GET /v3/payments/methods also opens to Create payments: decisive only when that is None."""
+    scopes = with_level(table, required_scopes(table), "create-payments", "create")
+    store.grant("withcreatepayments0000000000006", scopes)
+    verdicts = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": "withcreatepayments0000000000006"}).verdicts()
+    assert verdicts["create-payments"] == "excess"
+    assert verdicts["get-payment-methods"] == "unverifiable"
+    assert run_cli().verdicts()["get-payment-methods"] == "ok"
+
+
+def test_invalid_token_exits_3_with_one_message(run_cli, store):
+    run = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": "revokedtoken00000000000000000007"})
+    assert run.code == 3
+    assert "401" in run.out and "#invalid-token" in run.out
+    assert len(store.requests) == 1  # the preflight only
+    assert "Row " not in run.out  # no per-row table
+    assert run.report["exit_code"] == 3 and run.report["preflight"]["ok"] is False
+
+
+@pytest.mark.parametrize("status", [404, 403])
+def test_unknown_store_hash_exits_3(run_cli, store, status):
+    store.unknown_store_status = status
+    run = run_cli(env={"BIGCOMMERCE_STORE_HASH": "zzz999"})
+    assert run.code == 3
+    assert "store hash" in run.out and "#wrong-store-hash" in run.out
+    assert len(store.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        f"https://api.bigcommerce.com/stores/{STORE_HASH}/v3/",
+        f"  {STORE_HASH}\n",
+        f"store-{STORE_HASH}.mybigcommerce.com",
+        f"https://store-{STORE_HASH}.mybigcommerce.com/manage/dashboard",
+    ],
+)
+def test_pasted_store_hash_forms_work(run_cli, pasted):
+    run = run_cli(env={"BIGCOMMERCE_STORE_HASH": pasted})
+    assert run.code == 0, run.err
+    assert run.report["store_hash"] == STORE_HASH
+
+
+def test_pasted_whitespace_around_the_token_is_stripped(run_cli):
+    run = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": f"\n  {EXACT_TOKEN}\t\r\n"})
+    assert run.code == 0
+
+
+def test_token_from_a_file(run_cli, tmp_path):
+    token_file = tmp_path / "token.txt"
+    token_file.write_text(EXACT_TOKEN + "\n")
+    run = run_cli("--access-token-file", str(token_file), env={"BIGCOMMERCE_ACCESS_TOKEN": None})
+    assert run.code == 0
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "message"),
+    [
+        ({"BIGCOMMERCE_STORE_HASH": "{store_hash}"}, (), "placeholder"),
+        ({"BIGCOMMERCE_STORE_HASH": "abc/123"}, (), "slash"),
+        ({"BIGCOMMERCE_STORE_HASH": "abc_123"}, (), "a-z and digits"),
+        ({"BIGCOMMERCE_STORE_HASH": "åbc123"}, (), "non-ASCII"),
+        ({"BIGCOMMERCE_STORE_HASH": "abc\x07123"}, (), "control character"),
+        ({"BIGCOMMERCE_STORE_HASH": "shop.example.com"}, (), "storefront domain"),
+        ({"BIGCOMMERCE_STORE_HASH": None}, (), "no store hash"),
+        ({"BIGCOMMERCE_ACCESS_TOKEN": "   "}, (), "no access token"),
+        ({"BIGCOMMERCE_ACCESS_TOKEN": "two words"}, (), "space or line break"),
+        ({"BIGCOMMERCE_API_URL": "http://api.example.com"}, (), "plain http"),
+        ({}, ("--access-token-file", "/nonexistent/token"), "no such file"),
+        ({}, ("--concurrency", "0"), "--concurrency"),
+        ({}, ("--scopes-file", "/nonexistent/scopes.yaml"), "file not found"),
+        ({}, ("--json", "/nonexistent/dir/report.json"), "does not exist"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_sends_nothing(run_cli, store, env, args, message):
+    run = run_cli(*args, env=env, outputs=False)
+    assert run.code == 2
+    assert message in run.err
+    assert len(run.err.strip().splitlines()) == 1
+    assert "Traceback" not in run.err
+    assert store.requests == []
+
+
+def test_flaky_5xx_is_retried_and_ends_ok(run_cli, store):
+    store.add_fault(Fault(FaultKind.STATUS, status=503, path=r"^/v2/orders$", times=2))
+    run = run_cli()
+    assert run.code == 0
+    assert run.verdicts()["orders"] == "ok"
+    assert [r.status for r in store.requests if r.api_path == "/v2/orders"] == [503, 503, 204]
+
+
+def test_persistent_5xx_makes_the_row_unknown_and_exits_4(run_cli, store):
+    store.add_fault(Fault(FaultKind.STATUS, status=500, path=r"^/v3/themes$"))
+    run = run_cli()
+    assert run.code == 4
+    assert run.verdicts()["themes"] == "unknown"
+    themes = next(entry for entry in run.report["scopes"] if entry["id"] == "themes")
+    assert "500" in themes["reason"] and "#store-unreachable" in themes["help_url"]
+
+
+def test_a_429_storm_is_waited_out_then_ok(run_cli, store):
+    store.add_fault(Fault(FaultKind.RATE_LIMIT, reset_ms=80, times=2, path=r"^/v2/time$"))
+    store.add_fault(Fault(FaultKind.RATE_LIMIT, reset_ms=80, times=8, path=r"^/v3/"))
+    run = run_cli()
+    assert run.code == 0
+    statuses = [r.status for r in store.requests]
+    assert statuses.count(429) == 10
+    assert run.report["requests_sent"] <= 60
+
+
+def test_a_429_that_never_ends_makes_rows_unknown_not_ok(run_cli, store):
+    store.add_fault(Fault(FaultKind.RATE_LIMIT, reset_ms=20, path=r"^/v2/store$"))
+    run = run_cli()
+    assert run.code == 4
+    info = next(entry for entry in run.report["scopes"] if entry["id"] == "information-settings")
+    assert info["verdict"] == "unknown" and "#rate-limited" in info["help_url"]
+
+
+def test_missing_wins_over_unknown(run_cli, store, table):
+    token = "missingandunknown000000000000008"
+    store.grant(token, with_level(table, required_scopes(table), "orders", "none"))
+    store.add_fault(Fault(FaultKind.STATUS, status=502, path=r"^/v3/themes$"))
+    run = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": token})
+    assert run.code == 1
+    assert run.verdicts()["themes"] == "unknown"
+
+
+def test_the_rate_limit_reserve_makes_the_checker_pause(run_cli, store):
+    store.set_quota(quota=45, window_ms=400)
+    run = run_cli("--concurrency", "2")
+    assert run.code == 0
+    assert 429 not in [r.status for r in store.requests]
+
+
+def test_a_redirect_is_never_followed(run_cli, store):
+    store.add_fault(Fault(FaultKind.REDIRECT, path=r"^/v2/time$", location="http://127.0.0.1:9/stolen"))
+    run = run_cli()
+    assert run.code == 4
+    assert "redirect" in run.out
+    assert len(store.requests) == 1
+
+
+@pytest.mark.parametrize("kind", [FaultKind.MALFORMED_JSON, FaultKind.HTML])
+def test_answers_that_are_not_bigcommerce_json_fail_the_probe(run_cli, store, kind):
+    store.add_fault(Fault(kind, status=502, path=r"^/v3/store/systemlogs$"))
+    run = run_cli()
+    assert run.code == 4
+    assert run.verdicts()["store-logs"] == "unknown"
+
+
+def test_a_write_answered_2xx_triggers_the_safety_stop(run_cli, store):
+    store.expect_mutations = True
+    store.add_fault(Fault(FaultKind.ACCEPT_WRITES, method="PUT", path=r"^/v2/orders/"))
+    run = run_cli("--concurrency", "1")
+    assert run.code == 4
+    assert "SAFETY STOP" in run.out and "#unsafe-write" in run.out
+    assert run.report["safety_stop"]["path"] == "/v2/orders/999999999"
+    mutations = store.mutations
+    assert [(m.method, m.api_path) for m in mutations] == [("PUT", "/v2/orders/999999999")]
+    assert store.requests[-1] is mutations[0]  # nothing was sent after it
+    assert "unknown" in run.verdicts().values()
+
+
+def test_network_timeouts_end_unknown(run_cli, store):
+    store.add_fault(Fault(FaultKind.TIMEOUT, path=r"^/v3/themes$"))
+    run = run_cli("--timeout", "0.3")
+    assert run.code == 4
+    themes = next(entry for entry in run.report["scopes"] if entry["id"] == "themes")
+    assert themes["verdict"] == "unknown" and "no answer in time" in themes["reason"]
+
+
+def test_unreachable_api_exits_4(run_cli):
+    run = run_cli("--timeout", "0.3", env={"BIGCOMMERCE_API_URL": "http://127.0.0.1:9"})
+    assert run.code == 4
+    assert "Could not reach" in run.out
+
+
+def test_full_check_never_exceeds_the_request_budget(run_cli, store):
+    store.add_fault(Fault(FaultKind.STATUS, status=503, path=r"^/v3/"))
+    run = run_cli()
+    assert run.code == 4
+    assert len(store.requests) <= 60
+
+
+def test_headers_sent_by_the_checker(run_cli, store):
+    run_cli()
+    for request in store.requests:
+        assert request.had_token
+        assert request.headers["User-Agent"].startswith("bc-scopes/")
+        assert request.headers["Accept"] == "application/json"
+        assert "X-Auth-Client" not in request.headers
+        if request.method != "GET":
+            assert request.headers["Content-Type"] == "application/json"
+    assert {r.method for r in store.requests} <= {"GET", "POST", "PUT"}

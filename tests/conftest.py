@@ -1,0 +1,63 @@
+"""Fixtures shared by every test folder. Kept small: each folder has its own conftest.
+
+The one expensive thing here is the built guide. The site tests and the browser
+tests both read it, so it is built once per session, for real, with the same
+`mkdocs build --strict` that CI runs.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bc_scopes.model import ScopeTable, load_scope_table
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_site(project_dir: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Run a real strict build of `project_dir` into `site_dir` and return the result.
+
+    Never add -q or -v: either one keeps --strict from failing on warnings.
+    """
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=project_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def mkdocs_build() -> Callable[[Path, Path], subprocess.CompletedProcess[str]]:
+    """The strict build as a function, for tests that build a changed copy of the project."""
+    return build_site
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def scope_table() -> ScopeTable:
+    """The repository's scopes.yaml, through the one loader."""
+    return load_scope_table(REPO_ROOT / "scopes.yaml")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The guide as `mkdocs build --strict` writes it; the build must pass."""
+    site_dir = tmp_path_factory.mktemp("built") / "site"
+    result = build_site(REPO_ROOT, site_dir)
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
+    return site_dir

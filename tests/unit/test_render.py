@@ -1,0 +1,215 @@
+"""The renderers turn rows into guide text without a build: order, escaping, anchors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from bc_scopes import render
+from bc_scopes.model import ChangelogEntry, GuideLinks, NoneRow, ScopeRow, ScopeTable
+from bc_scopes.troubleshooting import PROBLEMS, Problem
+
+HOSTILE = 'A | B <script>alert("x")</script> & *c* _d_ `e` [f](g) {{ h }} {% i %} { #j }'
+
+
+def make_row(row_id: str, name: str = "Orders", required: str = "modify", **extra) -> ScopeRow:
+    return ScopeRow(
+        id=row_id,
+        name=name,
+        required=required,
+        levels=("none", "read-only", "modify"),
+        scope_strings={"read-only": f"store_{row_id}_read_only", "modify": f"store_{row_id}"},
+        reason=extra.pop("reason", "Needed to ship orders."),
+        **extra,
+    )
+
+
+def make_table(rows: tuple[ScopeRow, ...], none_rows: tuple[NoneRow, ...] = (),
+               changelog: tuple[ChangelogEntry, ...] = ()) -> ScopeTable:
+    guide = GuideLinks("https://example.org/", "scopes/", "troubleshooting/")
+    return ScopeTable(guide=guide, rows=rows, leave_at_none=none_rows, changelog=changelog)
+
+
+def soup_of(html_text: str) -> BeautifulSoup:
+    return BeautifulSoup(html_text, "html.parser")
+
+
+def test_scope_table_keeps_the_data_order_and_values() -> None:
+    rows = (make_row("zeta", "Zeta"), make_row("alpha", "Alpha", "read-only"),
+            make_row("mid", "Mid", "none"))
+    soup = soup_of(render.render_scope_table(rows))
+    body_rows = soup.select("tbody tr")
+    assert [tr["data-row-id"] for tr in body_rows] == ["zeta", "alpha", "mid"]
+    assert [tr.select_one(".bc-row-name").get_text() for tr in body_rows] == [
+        "Zeta", "Alpha", "Mid"]
+    assert [tr.select_one(".bc-level").get_text() for tr in body_rows] == [
+        "Modify", "Read-only", "None"]
+    assert [tr.select_one(".bc-scope-string").get_text() for tr in body_rows] == [
+        "store_zeta", "store_alpha_read_only", "no scope"]
+
+
+def test_each_row_has_its_anchor_then_its_aliases_and_a_link_icon() -> None:
+    row = make_row("sites-routes", "Sites & routes", aliases=("sites", "routes"))
+    soup = soup_of(render.render_scope_table((row,)))
+    cell = soup.select_one("td.bc-name")
+    assert [span["id"] for span in cell.select("span.bc-anchor")] == [
+        "scope-sites-routes", "scope-sites", "scope-routes"]
+    link = cell.select_one("a.bc-row-link")
+    assert link["href"] == "#scope-sites-routes"
+    assert link["aria-label"] == "Link to the Sites & routes row"
+    assert link.select_one("svg")["aria-hidden"] == "true"
+
+
+def test_hostile_text_in_tables_is_only_text() -> None:
+    row = make_row("orders", HOSTILE, reason=HOSTILE)
+    none_row = NoneRow("x", HOSTILE, ("none", "manage"), {"manage": "store_x"}, HOSTILE)
+    for html_text in (render.render_scope_table((row,)),
+                      render.render_leave_at_none_table((none_row,))):
+        soup = soup_of(html_text)
+        assert soup.select_one(".bc-row-name").get_text() == HOSTILE
+        assert soup.select_one(".bc-reason").get_text() == HOSTILE
+        assert soup.find("script") is None
+        for marker in ("{{", "{%", "{ #", "<script"):
+            assert marker not in html_text
+
+
+@pytest.mark.parametrize(
+    "text, must_not_contain",
+    [
+        ("A | B", "|"),
+        ("<b>bold</b>", "<"),
+        ("x > y", ">"),
+        ("*stars* and _under_", "*"),
+        ("[link](http://x)", "["),
+        ("{{ jinja }}", "{"),
+        ("Title { #id }", "{"),
+        ("`code`", "`"),
+    ],
+)
+def test_markdown_text_neutralises_syntax(text: str, must_not_contain: str) -> None:
+    escaped = render.markdown_text(text)
+    assert must_not_contain not in escaped
+    assert BeautifulSoup(escaped, "html.parser").get_text() == text
+
+
+def test_markdown_text_escapes_ampersand_once() -> None:
+    assert render.markdown_text("Information & Settings") == "Information &amp; Settings"
+    assert BeautifulSoup(render.markdown_text("&amp;"), "html.parser").get_text() == "&amp;"
+
+
+@pytest.mark.parametrize("text", ["- a list", "+ plus", "1. numbered", "12) paren", "> quote"])
+def test_markdown_text_cannot_start_a_block(text: str) -> None:
+    escaped = render.markdown_text(text)
+    assert escaped[0] == "&"
+    assert BeautifulSoup(escaped, "html.parser").get_text() == text
+
+
+def test_scope_strings_wrap_only_at_underscores() -> None:
+    row = make_row("stored-payment-instruments")
+    cell = soup_of(render.render_scope_table((row,))).select_one(".bc-scope-string code")
+    assert len(cell.find_all("wbr")) == cell.get_text().count("_")
+
+
+def test_leave_at_none_table_lists_rows_at_none() -> None:
+    rows = (NoneRow("b", "Bee", ("none", "manage"), {"manage": "store_b"}, "Not needed here."),
+            NoneRow("a", "Ay", ("none", "manage"), {"manage": "store_a"}, "Not needed here."))
+    soup = soup_of(render.render_leave_at_none_table(rows))
+    assert [tr["data-row-id"] for tr in soup.select("tbody tr")] == ["b", "a"]
+    assert {td.get_text() for td in soup.select(".bc-level")} == {"None"}
+    assert [s["id"] for s in soup.select(".bc-anchor")] == ["scope-b", "scope-a"]
+
+
+def test_row_links_join_like_a_sentence() -> None:
+    rows = [make_row("a", "A"), make_row("b", "B"), make_row("c", "C")]
+    assert render.render_row_links(rows[:1], "s.md") == "[A](s.md#scope-a)"
+    assert render.render_row_links(rows, "s.md") == (
+        "[A](s.md#scope-a), [B](s.md#scope-b) and [C](s.md#scope-c)")
+    assert render.render_row_links([], "s.md") == "none"
+
+
+def test_level_summary_groups_rows_by_level_in_first_seen_order() -> None:
+    rows = (make_row("a", "A", "read-only"), make_row("b", "B", "modify"),
+            make_row("c", "C", "read-only"))
+    lines = render.render_level_summary(rows, "scopes.md").splitlines()
+    assert lines == [
+        "- **Read-only** (2): [A](scopes.md#scope-a) and [C](scopes.md#scope-c)",
+        "- **Modify** (1): [B](scopes.md#scope-b)",
+    ]
+
+
+def test_changelog_links_rows_by_name_and_keeps_removed_ids_as_text() -> None:
+    table = make_table(
+        (make_row("orders", "Orders"), make_row("carts", "Carts", aliases=("basket",))),
+        changelog=(
+            ChangelogEntry("2026-03-01", ("basket",), "Renamed."),
+            ChangelogEntry("2026-03-01", ("gone",), "Removed a row."),
+            ChangelogEntry("2026-01-01", ("orders", "carts"), "First table."),
+        ),
+    )
+    text = render.render_changelog(table, "../scopes.md")
+    assert "## 2026-03-01 { #change-2026-03-01 }" in text
+    assert "## 2026-03-01 { #change-2026-03-01-2 }" in text
+    assert "[Carts](../scopes.md#scope-carts)" in text
+    assert "gone (row since removed)" in text
+    assert "[Orders](../scopes.md#scope-orders) and [Carts](../scopes.md#scope-carts)" in text
+    assert text.index("Renamed.") < text.index("First table.")
+
+
+def test_troubleshooting_headings_carry_the_problem_anchors() -> None:
+    text = render.render_troubleshooting(PROBLEMS, "verify.md#exit-codes")
+    headings = re.findall(r"^## .* \{ #([a-z0-9-]+) \}$", text, flags=re.MULTILINE)
+    assert headings == [entry.anchor for entry in PROBLEMS]
+    assert text.count("](verify.md#exit-codes)") == len(PROBLEMS)
+
+
+def test_troubleshooting_title_cannot_break_its_heading() -> None:
+    hostile = Problem("x", "Title { #other } <em>", "s", "c", "f", 2)
+    text = render.render_troubleshooting((hostile,), "v.md#e")
+    assert text.splitlines()[0].endswith("{ #x }")
+    assert "{ #other }" not in text and "<em>" not in text
+
+
+def test_exit_code_table_lists_every_problem_under_its_code() -> None:
+    table = render.render_exit_code_table(PROBLEMS, "troubleshooting.md")
+    lines = table.splitlines()
+    assert lines[0] == "| Exit code | What it means | Troubleshooting |"
+    codes = [int(re.match(r"\| `(\d+)`", line).group(1)) for line in lines[2:]]
+    assert codes == sorted(render.EXIT_CODE_MEANINGS)
+    for entry in PROBLEMS:
+        row = lines[2 + codes.index(entry.exit_code)]
+        assert f"](troubleshooting.md#{entry.anchor})" in row
+
+
+def test_exit_code_table_refuses_a_code_without_meaning() -> None:
+    odd = Problem("odd", "Odd", "s", "c", "f", 9)
+    with pytest.raises(KeyError, match="exit code 9"):
+        render.render_exit_code_table((odd,), "t.md")
+
+
+@pytest.mark.parametrize(
+    "from_page, to_page, fragment, expected",
+    [
+        ("index.md", "scopes.md", "scope-a", "scopes.md#scope-a"),
+        ("guide/intro.md", "scopes.md", "", "../scopes.md"),
+        ("scopes.md", "scopes.md", "x", "scopes.md#x"),
+    ],
+)
+def test_relative_doc_link(from_page: str, to_page: str, fragment: str, expected: str) -> None:
+    assert render.relative_doc_link(from_page, to_page, fragment) == expected
+
+
+def test_find_row_looks_in_both_sections_and_aliases() -> None:
+    none_row = NoneRow("n", "N", ("none", "manage"), {"manage": "store_n"}, "Not needed here.")
+    table = make_table((make_row("a", aliases=("old-a",)),), (none_row,))
+    assert render.find_row(table, "old-a").id == "a"
+    assert render.find_row(table, "n") is none_row
+    with pytest.raises(KeyError, match="'missing'"):
+        render.find_row(table, "missing")
+
+
+def test_code_block_fence_outgrows_backticks_in_the_text() -> None:
+    block = render.render_code_block("a ``` b\n{{ not jinja }}")
+    assert block.startswith("````text\n") and block.endswith("\n````")
+    assert "{{ not jinja }}" in block
