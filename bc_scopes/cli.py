@@ -36,13 +36,16 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(exitcodes.BAD_INPUT)
 
 
+CONCURRENCY_RANGE = "--concurrency takes a whole number from 1 to 16"
+
+
 def _concurrency(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError("--concurrency takes a whole number from 1 to 16") from None
+        raise argparse.ArgumentTypeError(CONCURRENCY_RANGE) from None
     if not 1 <= value <= 16:
-        raise argparse.ArgumentTypeError("--concurrency takes a whole number from 1 to 16")
+        raise argparse.ArgumentTypeError(CONCURRENCY_RANGE)
     return value
 
 
@@ -59,13 +62,16 @@ def _timeout(text: str) -> float:
 def _add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", metavar="FILE", help="write the JSON report to FILE")
     parser.add_argument("--junit-xml", metavar="FILE", help="write pytest's JUnit XML to FILE")
-    parser.add_argument("--strict", action="store_true", help="treat excess rows as failures (exit 1)")
+    parser.add_argument(
+        "--strict", action="store_true", help="treat excess rows as failures (exit 1)"
+    )
     parser.add_argument(
         "--concurrency", type=_concurrency, default=8, metavar="N",
         help="probes sent in parallel, 1-16 (default 8)",
     )
     parser.add_argument(
-        "-v", "--verbose", action="store_true", help="also show pytest's own output (one line per row)"
+        "-v", "--verbose", action="store_true",
+        help="also show pytest's own output (one line per row)",
     )
 
 
@@ -87,10 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--store-hash", metavar="HASH", help="store hash or pasted API path")
     check.add_argument("--api-url", metavar="URL", help="API base URL (default https://api.bigcommerce.com)")
-    check.add_argument("--access-token-file", metavar="FILE", help="read the Access Token from FILE")
-    check.add_argument("--client-id-file", metavar="FILE", help="read the Client ID from FILE")
-    check.add_argument("--client-secret-file", metavar="FILE", help="read the Client Secret from FILE")
-    check.add_argument("--scopes-file", metavar="FILE", help="scope table (default: the project's scopes.yaml)")
+    for flag, what in (
+        ("--access-token-file", "the Access Token"),
+        ("--client-id-file", "the Client ID"),
+        ("--client-secret-file", "the Client Secret"),
+    ):
+        check.add_argument(flag, metavar="FILE", help=f"read {what} from FILE")
+    check.add_argument(
+        "--scopes-file", metavar="FILE", help="scope table (default: the project's scopes.yaml)"
+    )
     check.add_argument(
         "--timeout", type=_timeout, default=20.0, metavar="SECONDS", help="per-request read timeout"
     )
@@ -104,7 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"bc-scopes: error: {message}\n")
+    """One line on stderr, whatever the message holds (a YAML error can span two)."""
+    one_line = " ".join(message.split())
+    sys.stderr.write(f"bc-scopes: error: {one_line}\n")
     return exitcodes.BAD_INPUT
 
 

@@ -130,7 +130,8 @@ def _int_header(headers: requests.structures.CaseInsensitiveDict[str], name: str
 
 def _check_base_url(base_url: str) -> None:
     parts = urlsplit(base_url)
-    if parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(parts.hostname or "")):
+    loopback = is_loopback_host(parts.hostname or "")
+    if parts.scheme == "https" or (parts.scheme == "http" and loopback):
         return
     raise ValueError("the API URL must be https (plain http only on loopback)")
 

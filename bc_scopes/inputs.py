@@ -73,7 +73,9 @@ def normalise_api_url(raw: str) -> str:
     except ValueError:
         raise InputError(f"{source} is not a valid URL; use {DEFAULT_API_URL}") from None
     if parts.scheme not in ("https", "http") or not host:
-        raise InputError(f"{source} must start with https:// and name a host, like {DEFAULT_API_URL}")
+        raise InputError(
+            f"{source} must start with https:// and name a host, like {DEFAULT_API_URL}"
+        )
     if parts.username or parts.password:
         raise InputError(f"{source} must not contain a user name or password")
     if parts.query or parts.fragment:
@@ -103,7 +105,9 @@ def clean_secret(raw: str, label: str) -> Secret:
     if value[0] in "\"'" or value[-1] in "\"'":
         raise InputError(f"the {label} is wrapped in quotes; paste it without them")
     if len(value) > MAX_TOKEN_LENGTH:
-        raise InputError(f"the {label} is longer than {MAX_TOKEN_LENGTH} characters; check the value")
+        raise InputError(
+            f"the {label} is longer than {MAX_TOKEN_LENGTH} characters; check the value"
+        )
     if not value.isascii() or not _TOKEN_CHARS.match(value):
         raise InputError(
             f"the {label} contains characters a BigCommerce credential never has; paste it again"

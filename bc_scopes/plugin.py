@@ -74,16 +74,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "BIGCOMMERCE_* environment variables)",
     )
     group.addoption("--bc-store-hash", default=None, help="store hash or pasted API path")
-    group.addoption("--bc-api-url", default=None, help="API base URL (default https://api.bigcommerce.com)")
-    group.addoption("--bc-access-token-file", default=None, metavar="FILE", help="read the token from FILE")
-    group.addoption("--bc-client-id-file", default=None, metavar="FILE", help="read the Client ID from FILE")
     group.addoption(
-        "--bc-client-secret-file", default=None, metavar="FILE", help="read the Client Secret from FILE"
+        "--bc-api-url", default=None, help="API base URL (default https://api.bigcommerce.com)"
     )
-    group.addoption("--bc-scopes-file", default=None, metavar="FILE", help="scope table (default: scopes.yaml)")
+    for flag, what in (
+        ("--bc-access-token-file", "the Access Token"),
+        ("--bc-client-id-file", "the Client ID"),
+        ("--bc-client-secret-file", "the Client Secret"),
+    ):
+        group.addoption(flag, default=None, metavar="FILE", help=f"read {what} from FILE")
+    group.addoption(
+        "--bc-scopes-file", default=None, metavar="FILE", help="scope table (default: scopes.yaml)"
+    )
     group.addoption("--bc-strict", action="store_true", default=False, help="fail excess rows too")
-    group.addoption("--bc-concurrency", type=int, default=8, metavar="N", help="parallel probes (1-16)")
-    group.addoption("--bc-timeout", type=float, default=20.0, metavar="SECONDS", help="per-request read timeout")
+    group.addoption(
+        "--bc-concurrency", type=int, default=8, metavar="N", help="parallel probes (1-16)"
+    )
+    group.addoption(
+        "--bc-timeout", type=float, default=20.0, metavar="SECONDS",
+        help="per-request read timeout",
+    )
     group.addoption("--bc-json", default=None, metavar="FILE", help="write the JSON report to FILE")
 
 
@@ -147,10 +157,8 @@ class ScopeCheck:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.settings = next(
-            (plugin for plugin in config.pluginmanager.get_plugins() if isinstance(plugin, CheckSettings)),
-            None,
-        )
+        plugins = config.pluginmanager.get_plugins()
+        self.settings = next((p for p in plugins if isinstance(p, CheckSettings)), None)
         self.strict = bool(config.getoption("bc_strict"))
         self.concurrency = int(config.getoption("bc_concurrency"))
         self.json_path = config.getoption("bc_json")
@@ -257,10 +265,8 @@ class ScopeCheck:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if self.report is None:
             return
-        self.report.rows = [
-            result for result in self.report.rows
-            if any(isinstance(item, ScopeItem) and item.row.id == result.row.id for item in session.items)
-        ]
+        collected = {item.row.id for item in session.items if isinstance(item, ScopeItem)}
+        self.report.rows = [result for result in self.report.rows if result.row.id in collected]
         code = self.report.exit_code
         session.exitstatus = code
         if self.settings is not None:
@@ -273,7 +279,8 @@ class ScopeCheck:
     def _write_outputs(self) -> None:
         assert self.report is not None
         if self.json_path:
-            _write_file(Path(self.json_path), json.dumps(to_json(self.report), indent=2) + "\n", "w")
+            text = json.dumps(to_json(self.report), indent=2) + "\n"
+            _write_file(Path(self.json_path), text, "w")
         step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if step_summary:
             _write_file(Path(step_summary), render_markdown(self.report) + "\n", "a")

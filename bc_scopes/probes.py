@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from bc_scopes.client import Answer, BigCommerceClient, Cancelled, SafetyStop
@@ -29,7 +29,7 @@ SCOPE_TITLE = "you don't have a required scope"
 GRANTED_STATUSES = frozenset({400, 404, 409, 413, 422})
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     GRANTED = "granted"
     DENIED = "denied"
     FAILED = "failed"

@@ -43,21 +43,6 @@ LINK_ICON_SVG = (
     ' 2.98 0 0 0 0-4.24.973.973 0 0 1 0-1.42"/></svg>'
 )
 
-# What each exit code of `bc-scopes check` means, in the reader's words (Markdown). The
-# problems that end with each code come from bc_scopes.troubleshooting; this only names
-# the code.
-EXIT_CODE_MEANINGS: Mapping[int, str] = {
-    0: "Every row that can be checked is ok. Rows set higher than needed are shown as "
-    "warnings and do not fail the run (unless you pass `--strict`).",
-    1: "At least one row is missing, or, with `--strict`, at least one row is set higher "
-    "than needed.",
-    2: "The input was refused before any request was sent: a malformed store hash, an "
-    "empty token or a file that cannot be read.",
-    3: "BigCommerce rejected the credentials or does not know the store hash.",
-    4: "The check could not be completed: BigCommerce could not be reached, the rate "
-    "limit ran out, or the safety stop ended the run.",
-}
-
 # Characters Markdown, attr_list, pymdownx or Jinja could read as syntax anywhere in a line.
 _MARKDOWN_ACTIVE = str.maketrans({char: f"&#{ord(char)};" for char in "\\`*_[]{}<>#!|~^"})
 # Characters that start a list or a quote only at the beginning of a block.
@@ -269,20 +254,21 @@ def render_troubleshooting(
 
 
 def render_exit_code_table(
-    problems: Sequence[Problem],
-    troubleshooting_href: str,
-    meanings: Mapping[int, str] = EXIT_CODE_MEANINGS,
+    problems: Sequence[Problem], troubleshooting_href: str, meanings: Mapping[int, str]
 ) -> str:
     """Exit codes with their meaning and the troubleshooting sections that end with each.
 
-    A Markdown table, because its cells hold links to another page that mkdocs must
-    check. Every problem's code must have a meaning, or the build fails here.
+    `meanings` is the checker's own list (bc_scopes.exitcodes.MEANINGS), so --help and
+    the guide cannot disagree. A Markdown table, because its cells link to another page
+    that mkdocs must check. A problem whose code has no meaning fails the build here.
     """
     by_code: dict[int, list[Problem]] = {code: [] for code in meanings}
     for entry in problems:
         if entry.exit_code not in by_code:
-            raise KeyError(f"problem '{entry.anchor}' ends with exit code {entry.exit_code}, "
-                           "which has no meaning in EXIT_CODE_MEANINGS")
+            raise KeyError(
+                f"problem '{entry.anchor}' ends with exit code {entry.exit_code}, "
+                "which the checker's exit codes do not define"
+            )
         by_code[entry.exit_code].append(entry)
     lines = ["| Exit code | What it means | Troubleshooting |", "| --- | --- | --- |"]
     for code in sorted(by_code):
@@ -290,8 +276,17 @@ def render_exit_code_table(
             f"[{markdown_text(entry.title)}]({troubleshooting_href}#{entry.anchor})"
             for entry in by_code[code]
         ) or "&mdash;"
-        lines.append(f"| `{code}` | {meanings[code]} | {links} |")
+        lines.append(f"| `{code}` | {markdown_text(_as_sentence(meanings[code]))} | {links} |")
     return "\n".join(lines)
+
+
+def _as_sentence(text: str) -> str:
+    """'every row is ok' -> 'Every row is ok.' (the checker's wording is made for --help)."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def render_code_block(text: str, language: str = "text") -> str:

@@ -6,6 +6,8 @@ store hash, the API URL, verdicts and lines of text written by this package.
 
 from __future__ import annotations
 
+import html
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,7 +133,7 @@ def render_text(report: Report) -> str:
             "",
             f"Exit code {report.exit_code}: {exitcodes.MEANINGS[report.exit_code]}.",
         ]
-        return "\n".join(lines) + "\n"
+        return "\n".join(_printable(line) for line in lines) + "\n"
     if preflight is not None:
         lines.append(f"Preflight: {preflight.message} The token and the store hash work.")
     lines += [""] + _safety_lines(report)
@@ -145,7 +147,8 @@ def render_text(report: Report) -> str:
             detected_text(result),
             level_label(result.row.required),
         )
-        lines.append("".join(_cell(text, width) for text, (_, width) in zip(cells, COLUMNS, strict=True)).rstrip())
+        widths = [width for _, width in COLUMNS]
+        lines.append("".join(map(_cell, cells, widths)).rstrip())
         if result.verdict is not Verdict.OK:
             label = "Confirm by eye" if result.verdict is Verdict.UNVERIFIABLE else "Fix"
             lines.append(f"    {label}: {fix_for(result)}")
@@ -158,7 +161,7 @@ def render_text(report: Report) -> str:
             f"See {report.help_url('wrong-token-type')}"
         )
     lines.append(f"Exit code {report.exit_code}: {exitcodes.MEANINGS[report.exit_code]}.")
-    return "\n".join(lines) + "\n"
+    return "\n".join(_printable(line) for line in lines) + "\n"
 
 
 def _summary_line(report: Report) -> str:
@@ -231,8 +234,25 @@ def to_json(report: Report) -> dict[str, Any]:
     }
 
 
+_MARKDOWN_SPECIALS = "\\`*_[](){}#+!|~"
+
+
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text from scopes.yaml as inert Markdown: no HTML, no links, no table breaks.
+
+    GitHub renders step summaries as Markdown with HTML, so a row name such as
+    `<img onerror=…>` or `[x](javascript:…)` must arrive as plain characters.
+    """
+    escaped = html.escape(_printable(text), quote=False)
+    return "".join("\\" + char if char in _MARKDOWN_SPECIALS else char for char in escaped)
+
+
+def _printable(text: str) -> str:
+    """Control characters (terminal escapes, line breaks) become spaces or '?'."""
+    return "".join(
+        " " if char in "\t\n\r" else "?" if unicodedata.category(char) == "Cc" else char
+        for char in text
+    )
 
 
 def render_markdown(report: Report) -> str:

@@ -70,11 +70,13 @@ def describe_client_credential(label: str, value: Secret | None, shape: re.Patte
     return f"{label}: present, {looks}."
 
 
-def describe_client_credentials(client_id: Secret | None, client_secret: Secret | None) -> list[str]:
+def describe_client_credentials(
+    client_id: Secret | None, client_secret: Secret | None
+) -> list[str]:
     """What the checker can say about the two values it cannot verify remotely."""
     return [
         describe_client_credential("Client ID", client_id, _CLIENT_ID_SHAPE),
         describe_client_credential("Client Secret", client_secret, _CLIENT_SECRET_SHAPE),
-        "Neither can be verified through the REST API: only the Access Token is sent to "
-        "BigCommerce, and it is checked below.",
+        "The Client ID and Client Secret cannot be verified through the REST API: only the "
+        "Access Token is sent to BigCommerce, and it is checked below.",
     ]

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from bc_scopes.levels import level_label
 from bc_scopes.model import Probe, ScopeRow, ScopeTable
 from bc_scopes.probes import Outcome, ProbeKey, ProbeResult, probe_key
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     OK = "ok"
     MISSING = "missing"
     EXCESS = "excess"
@@ -145,12 +145,15 @@ def evaluate_row(
     if lower > upper:
         return RowResult(
             row, Verdict.UNKNOWN, None, None,
-            "BigCommerce's answers contradict each other; run the check again.", "store-unreachable",
+            "BigCommerce's answers contradict each other; run the check again.",
+            "store-unreachable",
             tuple(evidence),
         )
     if upper < required:
         denial = _first(evidence, Outcome.DENIED)
-        where = f"{denial.method} {denial.path} was refused for a missing scope, so " if denial else ""
+        where = (
+            f"{denial.method} {denial.path} was refused for a missing scope, so " if denial else ""
+        )
         return RowResult(
             row, Verdict.MISSING, low, high,
             f"{where}the token holds {span}; {need} is required.", ANCHORS[Verdict.MISSING],

@@ -13,9 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bc_scopes import render
+from mkdocs.exceptions import PluginError
+
+from bc_scopes import exitcodes, render
 from bc_scopes.levels import level_label
-from bc_scopes.model import ScopeTable, load_scope_table
+from bc_scopes.model import ScopeFileError, ScopeTable, load_scope_table
 from bc_scopes.troubleshooting import PROBLEMS, problem
 
 SCOPES_PAGE = "scopes.md"
@@ -27,7 +29,12 @@ DEMO_OUTPUT_SNIPPET = Path("snippets") / "demo-output.txt"
 
 def define_env(env: Any) -> None:
     """Register the guide's variables and macros (called once per build by the plugin)."""
-    table: ScopeTable = load_scope_table(Path(env.project_dir) / "scopes.yaml")
+    try:
+        table: ScopeTable = load_scope_table(Path(env.project_dir) / "scopes.yaml")
+    except ScopeFileError as error:
+        # A PluginError makes mkdocs print the model's one-line message and stop, instead
+        # of a traceback that buries it.
+        raise PluginError(str(error)) from None
     docs_dir = Path(env.conf["docs_dir"])
 
     def current_page() -> str:
@@ -55,6 +62,11 @@ def define_env(env: Any) -> None:
     def row_level(row_id: str) -> str:
         row = render.find_row(table, row_id)
         return level_label(getattr(row, "required", "none"))
+
+    @env.macro
+    def level_name(level: str) -> str:
+        """A level as the control panel words it, e.g. level_name('none') -> 'None'."""
+        return level_label(level)
 
     @env.macro
     def row_anchor(row_id: str) -> str:
@@ -97,7 +109,9 @@ def define_env(env: Any) -> None:
 
     @env.macro
     def exit_code_table() -> str:
-        return render.render_exit_code_table(PROBLEMS, link_to(TROUBLESHOOTING_PAGE))
+        return render.render_exit_code_table(
+            PROBLEMS, link_to(TROUBLESHOOTING_PAGE), exitcodes.MEANINGS
+        )
 
     @env.macro
     def demo_output() -> str:

@@ -23,9 +23,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from bc_scopes.fakestore import responses  # noqa: E402
+from bc_scopes.fakestore.audit import probe_audit  # noqa: E402
 from bc_scopes.fakestore.routes import BodyRule, Route, RouteTable  # noqa: E402
 from bc_scopes.model import ScopeRow, ScopeTable, load_scope_table  # noqa: E402
-from bc_scopes.fakestore.audit import probe_audit  # noqa: E402
 
 DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "reference" / "bigcommerce-routes.json"
 
@@ -113,7 +113,8 @@ def main(argv: list[str]) -> int:
             problems += bool(finding.problem)
             print(f"  {marker}{finding.text}")
         if not row.probes:
-            print("  no probes: always unverifiable; confirm_by_eye: " + (row.confirm_by_eye or "MISSING"))
+            eye = row.confirm_by_eye or "MISSING"
+            print("  no probes: always unverifiable; confirm_by_eye: " + eye)
         if show_candidates:
             for line in candidates(table, routes, row):
                 print(line)

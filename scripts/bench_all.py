@@ -77,6 +77,9 @@ def run_benchmark(title: str, script: str, own_figures: bool) -> Section:
         print(f"== {title}: not run, scripts/{script} is missing")
         return section
     print(f"== {title}: {shown}", flush=True)
+    # A script that takes --json-out (see bench_common.py) gives figures the goals table
+    # can judge; any other script's printed output is copied as it is.
+    own_figures = own_figures or "--json-out" in path.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory() as scratch:
         json_out = Path(scratch) / "figures.json"
         command = [sys.executable, str(path)]
@@ -217,7 +220,7 @@ def render_markdown(sections: list[Section], machine: list[tuple[str, str]], sta
             notes = section.data.get("notes", [])
             if notes:
                 lines += ["", *[f"- {_cell(note)}" for note in notes]]
-        elif section.output:
+        if section.output and not section.data:
             lines += ["Its output, as printed:", "", "```text", section.output.rstrip(), "```"]
     return "\n".join(lines) + "\n"
 

@@ -154,7 +154,7 @@ def last_error_line(log: str) -> str:
 def render_report(comparison: Comparison | None, exit_code: int, log: str,
                   version: str) -> str:
     lines = [f"## Zensical readiness ({version})", ""]
-    if exit_code != 0 or comparison is None:
+    if comparison is None:
         lines += [
             f"**The Zensical build failed** (exit code {exit_code}). Last error:",
             "",
@@ -216,11 +216,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.zensical_log and args.zensical_log.is_file():
         log = args.zensical_log.read_text(encoding="utf-8", errors="replace")
     comparison = None
-    if args.zensical_exit_code == 0 and (args.zensical_site / "index.html").is_file():
+    built = (args.zensical_site / "index.html").is_file()
+    if args.zensical_exit_code == 0 and built:
         comparison = compare(read_site(args.mkdocs_site), read_site(args.zensical_site))
-    exit_code = args.zensical_exit_code if comparison is None and args.zensical_exit_code else (
-        0 if comparison is not None else 1)
-    sys.stdout.write(render_report(comparison, exit_code, log, args.zensical_version))
+    elif args.zensical_exit_code == 0:
+        log += f"\nerror: the build exited 0 but wrote no {args.zensical_site}/index.html"
+    sys.stdout.write(render_report(comparison, args.zensical_exit_code, log,
+                                   args.zensical_version))
     return 0
 
 

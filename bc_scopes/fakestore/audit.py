@@ -87,7 +87,9 @@ def _audit_probe(table: ScopeTable, routes: RouteTable, row: ScopeRow, probe: Pr
         refused = responses.validation_problems(route.body, _body_bytes(probe))
         absent = set(route.parameters(path).values()) & responses.ABSENT_IDS
         if not refused and not absent:
-            problems.append("this write could succeed: its body passes validation and no id is absent")
+            problems.append(
+                "this write could succeed: its body passes validation and no id is absent"
+            )
     return problems
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class FaultKind(str, Enum):
+class FaultKind(StrEnum):
     LATENCY = "latency"  # sleep `delay` seconds, then answer normally
     STATUS = "status"  # answer `status` (e.g. 503) with a JSON error body
     RATE_LIMIT = "rate_limit"  # answer 429, with reset headers unless reset_headers=False

@@ -82,9 +82,8 @@ class Route:
 def _matches(template: tuple[str, ...], actual: list[str]) -> bool:
     if len(template) != len(actual):
         return False
-    return all(
-        _PARAMETER.match(part) or part == value for part, value in zip(template, actual, strict=True)
-    )
+    pairs = zip(template, actual, strict=True)
+    return all(_PARAMETER.match(part) or part == value for part, value in pairs)
 
 
 class RouteTable:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bc_scopes.storehash import StoreHashError, normalise_store_hash
+
 pytestmark = pytest.mark.browser
 
 GOOD_INPUTS = [
@@ -14,7 +16,7 @@ GOOD_INPUTS = [
     ("https://store-abc123.mybigcommerce.com/manage/dashboard", "abc123"),
     ("abc123", "abc123"),
     ("store-abc123", "abc123"),
-    ('"abc123"', "abc123"),
+    ("ABC123", "abc123"),
 ]
 
 BAD_INPUTS = [
@@ -23,12 +25,48 @@ BAD_INPUTS = [
     ("https://api.bigcommerce.com/v3/", "no /stores/ part"),
     ("www.myshop.com", "shop's own domain"),
     ("https://myshop.mybigcommerce.com/", "no store- part"),
-    ("ABC123", "capital letters"),
+    ('"abc123"', "characters a Store Hash never has"),
     ("abc 123", "spaces or line breaks"),
     ("abc_123!", "characters a Store Hash never has"),
-    ("a" * 40, "40 characters long"),
+    ("a" * 70, "70 characters long"),
     ("https://api.bigcommerce.com/stores/ab%2Fcd/v3/", "characters a Store Hash never has"),
 ]
+
+
+LABEL = "API path, store address or Store Hash"
+
+
+@pytest.fixture(scope="module")
+def finder_page(browser, site_url):
+    """One store-hash page for the whole module: each test types over the last input.
+
+    Every request the page makes is recorded, so each test can check that what it
+    typed never left the page.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.requests = []
+    page.errors = []
+    page.on("request", lambda r: page.requests.append(r.url))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto(f"{site_url}store-hash/")
+    page.wait_for_load_state("load")
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def finder(finder_page, site_url):
+    finder_page.get_by_label(LABEL).fill("")
+    seen = len(finder_page.requests)
+    yield finder_page
+    finder_page.wait_for_timeout(50)  # let anything sent after the last keystroke show up
+    sent = finder_page.requests[seen:]
+    assert [url for url in sent if not url.startswith(site_url)] == []
+    typed = finder_page.locator("#bc-finder-input").input_value().strip()
+    if len(typed) >= 3:
+        assert not [url for url in sent if typed in url], "the input was sent somewhere"
+    assert finder_page.errors == []
 
 
 def finder_answer(page):
@@ -40,23 +78,9 @@ def finder_answer(page):
     }
 
 
-@pytest.fixture
-def finder(new_page, site_url):
-    page, record = new_page()
-    page.goto(f"{site_url}store-hash/")
-    page.wait_for_load_state("load")
-    yield page
-    page.wait_for_timeout(100)  # let anything sent after the last keystroke show up
-    assert [url for url in record.requests if not url.startswith(site_url)] == []
-    typed = page.locator("#bc-finder-input").input_value().strip()
-    if len(typed) >= 3:
-        assert not [url for url in record.requests if typed in url], "the input was sent"
-    assert record.console_errors == []
-
-
 @pytest.mark.parametrize("text, expected_hash", GOOD_INPUTS)
 def test_good_input_shows_the_hash(finder, text: str, expected_hash: str) -> None:
-    finder.get_by_label("API path, store address or Store Hash").fill(text)
+    finder.get_by_label(LABEL).fill(text)
     answer = finder_answer(finder)
     assert answer["hash"] == expected_hash
     assert answer["answer_visible"]
@@ -65,7 +89,7 @@ def test_good_input_shows_the_hash(finder, text: str, expected_hash: str) -> Non
 
 @pytest.mark.parametrize("text, expected_message", BAD_INPUTS)
 def test_bad_input_says_what_is_wrong(finder, text: str, expected_message: str) -> None:
-    finder.get_by_label("API path, store address or Store Hash").fill(text)
+    finder.get_by_label(LABEL).fill(text)
     answer = finder_answer(finder)
     assert expected_message in answer["message"]
     assert not answer["answer_visible"]
@@ -84,13 +108,13 @@ def test_result_is_announced_politely(finder) -> None:
 
 
 def test_prefix_is_dropped_with_a_note(finder) -> None:
-    finder.get_by_label("API path, store address or Store Hash").fill("store-abc123")
+    finder.get_by_label(LABEL).fill("store-abc123")
     assert "store- prefix" in finder_answer(finder)["message"]
 
 
 def test_copy_button_puts_the_hash_on_the_clipboard(finder, site_url) -> None:
     finder.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
-    finder.get_by_label("API path, store address or Store Hash").fill(
+    finder.get_by_label(LABEL).fill(
         "https://api.bigcommerce.com/stores/abc123/v3/")
     copy = finder.get_by_role("button", name="Copy")
     copy.click()
@@ -99,10 +123,41 @@ def test_copy_button_puts_the_hash_on_the_clipboard(finder, site_url) -> None:
 
 
 def test_finder_stores_nothing(finder) -> None:
-    finder.get_by_label("API path, store address or Store Hash").fill("abc123")
+    finder.get_by_label(LABEL).fill("abc123")
     stored = finder.evaluate(
         "[localStorage.length, sessionStorage.length, document.cookie, "
         "Object.keys(localStorage).join(',')]")
     # Material keeps its own settings (palette, consent) under its own keys; the finder adds none.
     assert "abc123" not in str(stored)
     assert not any("bc" in key.split(".")[-1] for key in stored[3].split(",") if key)
+
+
+AGREEMENT_INPUTS = [text for text, _ in GOOD_INPUTS + BAD_INPUTS] + [
+    "", "   ", "store-", "STORE-abc123", "abc\u00e9", "abc\x01def", "abc/123", "abc.123",
+    "https://api.bigcommerce.com/stores/abc123", "stores/abc123/v3", "a" * 64, "a" * 65,
+    "https://store-ABC123.mybigcommerce.com", "https://api.bigcommerce.com/stores/store-abc/v3/",
+    "https://example.com/stores/abc123/v3/", "http://localhost:8080/stores/abc123/v3/",
+    "tab\tinside", "%E0%A4%A", "https://api.bigcommerce.com/stores/ab%E0/v3/",
+]
+
+
+def python_verdict(text: str) -> tuple[bool, str]:
+    try:
+        return True, normalise_store_hash(text)
+    except StoreHashError:
+        return False, ""
+
+
+def test_finder_and_checker_agree_on_every_input(finder) -> None:
+    """The finder in the guide and the checker accept the same inputs and find the same hash."""
+    js_results = finder.evaluate(
+        "inputs => inputs.map(text => { const r = window.bcFindStoreHash(text); "
+        "return [r.ok, r.hash]; })",
+        AGREEMENT_INPUTS,
+    )
+    disagreements = [
+        (text, tuple(js), python_verdict(text))
+        for text, js in zip(AGREEMENT_INPUTS, js_results, strict=True)
+        if tuple(js) != python_verdict(text)
+    ]
+    assert disagreements == []

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import EXACT_TOKEN, FULL_TOKEN, STORE_HASH, all_scopes, required_scopes, with_level
 
 from bc_scopes.fakestore.faults import Fault, FaultKind
 
+from .support import EXACT_TOKEN, FULL_TOKEN, STORE_HASH, required_scopes, with_level
+
+CHANNEL_ROWS = ("sites-routes", "channel-settings", "channel-listings")
 NO_PROBE_ROWS = {"customers-login", "metafield-ownership", "metafields-access"}
 # Rows BigCommerce's reference cannot separate when the token is as required.
 SHARED_ROUTE_ROWS = {
@@ -53,14 +55,24 @@ def test_strict_turns_excess_into_exit_1(run_cli):
     assert run.report["strict"] is True
 
 
+def token_with(store, table, token: str, **levels: str) -> dict[str, str]:
+    """Grant `token` the exact scopes with some rows changed (row_id=level, '_' for '-')."""
+    scopes = required_scopes(table)
+    for row_id, level in levels.items():
+        scopes = with_level(table, scopes, row_id.replace("_", "-"), level)
+    store.grant(token, scopes)
+    return {"BIGCOMMERCE_ACCESS_TOKEN": token}
+
+
 def test_missing_scope_exits_1_and_names_the_row(run_cli, store, table):
-    token = "missingordersmodify0000000000003"
-    store.grant(token, with_level(table, required_scopes(table), "orders", "read-only"))
-    run = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": token})
+    orders = table.row("orders")
+    one_below = orders.levels[orders.rank(orders.required) - 1]
+    env = token_with(store, table, "missingorders0000000000000000003", orders=one_below)
+    run = run_cli(env=env)
     assert run.code == 1
     orders = next(entry for entry in run.report["scopes"] if entry["id"] == "orders")
     assert orders["verdict"] == "missing"
-    assert orders["detected"] == "read-only"
+    assert orders["detected"] == one_below
     assert orders["docs_url"].endswith("/scopes/#scope-orders")
     assert "#missing-scope" in orders["help_url"]
     assert "Orders" in run.out and "missing" in run.out and "#scope-orders" in run.out
@@ -73,20 +85,17 @@ def test_a_token_with_no_scope_at_all_points_to_the_token_type(run_cli, store):
     assert "#wrong-token-type" in run.out
 
 
-def test_shared_route_rows_become_missing_when_every_candidate_scope_is_absent(run_cli, store, table):
-    scopes = required_scopes(table)
-    for row_id in ("sites-routes", "channel-settings", "channel-listings"):
-        scopes = with_level(table, scopes, row_id, "none")
-    store.grant("nochannels000000000000000000005", scopes)
-    verdicts = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": "nochannels000000000000000000005"}).verdicts()
-    assert {verdicts[r] for r in ("sites-routes", "channel-settings", "channel-listings")} == {"missing"}
+def test_shared_route_rows_are_missing_when_every_candidate_scope_is_absent(run_cli, store, table):
+    none = dict.fromkeys((row_id.replace("-", "_") for row_id in CHANNEL_ROWS), "none")
+    env = token_with(store, table, "nochannels000000000000000000005", **none)
+    verdicts = run_cli(env=env).verdicts()
+    assert {verdicts[row_id] for row_id in CHANNEL_ROWS} == {"missing"}
 
 
 def test_a_shared_route_counts_once_the_other_scope_is_proven_absent(run_cli, store, table):
     """GET /v3/payments/methods also opens to Create payments: decisive only when that is None."""
-    scopes = with_level(table, required_scopes(table), "create-payments", "create")
-    store.grant("withcreatepayments0000000000006", scopes)
-    verdicts = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": "withcreatepayments0000000000006"}).verdicts()
+    env = token_with(store, table, "withcreatepayments0000000000006", create_payments="create")
+    verdicts = run_cli(env=env).verdicts()
     assert verdicts["create-payments"] == "excess"
     assert verdicts["get-payment-methods"] == "unverifiable"
     assert run_cli().verdicts()["get-payment-methods"] == "ok"
@@ -201,10 +210,9 @@ def test_a_429_that_never_ends_makes_rows_unknown_not_ok(run_cli, store):
 
 
 def test_missing_wins_over_unknown(run_cli, store, table):
-    token = "missingandunknown000000000000008"
-    store.grant(token, with_level(table, required_scopes(table), "orders", "none"))
+    env = token_with(store, table, "missingandunknown000000000000008", orders="none")
     store.add_fault(Fault(FaultKind.STATUS, status=502, path=r"^/v3/themes$"))
-    run = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": token})
+    run = run_cli(env=env)
     assert run.code == 1
     assert run.verdicts()["themes"] == "unknown"
 

@@ -1,8 +1,8 @@
-"""Fixtures for the CI guard tests: one strict build of the guide, served on loopback.
+"""Fixtures for the CI guard tests, on top of the shared ones in tests/conftest.py.
 
-The build is session-scoped because it is the expensive part; every test that needs
-the built site reads the same folder. The folder is world-readable because LinkChecker,
-run as root, drops its privileges to `nobody` before it reads anything.
+The guide itself is built once per session by the shared `built_site` fixture. LinkChecker,
+run as root, drops its privileges to `nobody` before it reads anything, and pytest's
+temporary folders are private (0700), so the link tests serve a world-readable copy.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ import functools
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -25,6 +24,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # What a copy of the project needs to build the guide on its own.
 DOCS_INPUTS = ("mkdocs.yml", "docs", "macros", "overrides", "scopes.yaml", "scopes.schema.json")
+
+BuildCopy = Callable[[Path, Path], Path]
 
 
 def world_readable_tempdir(prefix: str) -> Path:
@@ -41,31 +42,6 @@ def make_tree_world_readable(root: Path) -> None:
             (Path(directory) / name).chmod(0o644)
 
 
-def mkdocs_build(project_dir: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
-    """Run the real strict build (never with -q or -v: they hide the warnings that fail it)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=project_dir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-def build_or_fail(project_dir: Path, site_dir: Path) -> Path:
-    result = mkdocs_build(project_dir, site_dir)
-    if result.returncode != 0:
-        pytest.fail(
-            f"mkdocs build --strict failed in {project_dir} (rc {result.returncode}):\n"
-            + (result.stdout + result.stderr)[-4000:],
-            pytrace=False,
-        )
-    make_tree_world_readable(site_dir)
-    return site_dir
-
-
 def copy_docs_project(destination: Path) -> Path:
     """Copy the files the guide is built from, so a test can break the copy, not the repo."""
     destination.mkdir(parents=True, exist_ok=True)
@@ -77,6 +53,25 @@ def copy_docs_project(destination: Path) -> Path:
         elif source.is_file():
             shutil.copy2(source, destination / name)
     return destination
+
+
+@pytest.fixture(scope="session")
+def build_copy(
+    mkdocs_build: Callable[[Path, Path], subprocess.CompletedProcess[str]],
+) -> BuildCopy:
+    """Build a (modified) copy of the project with the real strict build; it must pass."""
+
+    def build(project_dir: Path, site_dir: Path) -> Path:
+        result = mkdocs_build(project_dir, site_dir)
+        if result.returncode != 0:
+            pytest.fail(
+                f"mkdocs build --strict failed in {project_dir} (rc {result.returncode}):\n"
+                + (result.stdout + result.stderr)[-4000:],
+                pytrace=False,
+            )
+        return site_dir
+
+    return build
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -107,17 +102,20 @@ def serve_directory(directory: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def built_site() -> Iterator[Path]:
-    """The guide, built once with `mkdocs build --strict` into a world-readable folder."""
+def readable_site(built_site: Path) -> Iterator[Path]:
+    """A world-readable copy of the session's strict build (for LinkChecker as `nobody`)."""
     root = world_readable_tempdir("bc-ci-site-")
     try:
-        yield build_or_fail(REPO_ROOT, root / "site")
+        copy = root / "site"
+        shutil.copytree(built_site, copy)
+        make_tree_world_readable(copy)
+        yield copy
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site: Path) -> Iterator[str]:
+def site_url(readable_site: Path) -> Iterator[str]:
     """Base URL of the built guide, served on loopback for the whole session."""
-    with serve_directory(built_site) as url:
+    with serve_directory(readable_site) as url:
         yield url

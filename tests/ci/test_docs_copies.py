@@ -6,6 +6,7 @@
 
 Each test copies mkdocs.yml, docs/, macros/, overrides/ and scopes.yaml into tmp_path,
 edits the copy the way a contributor would, and builds it. The repository is never touched.
+The registry's own tests (every anchor registered, none missing today) live in tests/site.
 """
 
 from __future__ import annotations
@@ -15,23 +16,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from bc_scopes.anchors_registry import missing_anchors, read_registry
 from bc_scopes.levels import level_label
 from bc_scopes.model import ScopeRow, ScopeTable, load_scope_table
 
-from .conftest import REPO_ROOT, build_or_fail, copy_docs_project
+from .conftest import REPO_ROOT, BuildCopy, copy_docs_project
 from .scope_edits import add_changelog_entry, pick_row_to_change, rename_row, set_required_level
 
 REGISTRY_FILE = REPO_ROOT / "tests" / "published-anchors.txt"
 
 
-def _registry_entries(table: ScopeTable) -> list[str]:
-    """The committed registry; before it exists, the row anchors it must at least hold."""
-    if REGISTRY_FILE.is_file():
-        return read_registry(REGISTRY_FILE.read_text(encoding="utf-8"))
-    return [f"{table.guide.scopes_page}#{row.anchor}" for row in table.rows]
+def _registry_entries() -> list[str]:
+    return read_registry(REGISTRY_FILE.read_text(encoding="utf-8"))
+
+
+def _row_entry(table: ScopeTable, row: ScopeRow) -> str:
+    return f"{table.guide.scopes_page}#{row.anchor}"
 
 
 def _row_not_named_in_pages(table: ScopeTable) -> ScopeRow:
@@ -44,47 +46,52 @@ def _row_not_named_in_pages(table: ScopeTable) -> ScopeRow:
     pytest.fail("every row id is named in a page; cannot rename one without breaking the build")
 
 
-def _build_copy_with(tmp_path: Path, edit_scopes: Callable[[str], str]) -> Path:
+def _build_copy_with(tmp_path: Path, build_copy: BuildCopy,
+                     edit_scopes: Callable[[str], str]) -> Path:
     project = copy_docs_project(tmp_path / "project")
     scopes = project / "scopes.yaml"
     scopes.write_text(edit_scopes(scopes.read_text(encoding="utf-8")), encoding="utf-8")
-    return build_or_fail(project, tmp_path / "site")
+    return build_copy(project, tmp_path / "site")
 
 
-def test_registry_holds_every_row_anchor() -> None:
-    """The guard below only bites if the registry lists the rows' anchors."""
+def test_renaming_a_row_without_an_alias_loses_a_published_anchor(
+    tmp_path: Path, build_copy: BuildCopy
+) -> None:
     table = load_scope_table()
-    entries = set(_registry_entries(table))
-    unlisted = [row.anchor for row in table.rows
-                if f"{table.guide.scopes_page}#{row.anchor}" not in entries]
-    assert not unlisted, f"tests/published-anchors.txt lacks row anchors: {unlisted}"
+    row = _row_not_named_in_pages(table)
+    assert _row_entry(table, row) in _registry_entries(), "the registry must list the row"
+    site = _build_copy_with(
+        tmp_path, build_copy,
+        lambda text: rename_row(text, row.id, f"{row.id}-renamed", keep_alias=False),
+    )
+    assert missing_anchors(_registry_entries(), site) == [_row_entry(table, row)]
 
 
-def test_the_current_site_keeps_every_registered_anchor(built_site: Path) -> None:
-    table = load_scope_table()
-    assert missing_anchors(_registry_entries(table), built_site) == []
-
-
-def test_renaming_a_row_without_an_alias_loses_a_published_anchor(tmp_path: Path) -> None:
+def test_renaming_a_row_with_its_old_id_as_alias_keeps_the_anchor(
+    tmp_path: Path, build_copy: BuildCopy
+) -> None:
     table = load_scope_table()
     row = _row_not_named_in_pages(table)
     site = _build_copy_with(
-        tmp_path, lambda text: rename_row(text, row.id, f"{row.id}-renamed", keep_alias=False)
+        tmp_path, build_copy,
+        lambda text: rename_row(text, row.id, f"{row.id}-renamed", keep_alias=True),
     )
-    lost = missing_anchors(_registry_entries(table), site)
-    assert lost == [f"{table.guide.scopes_page}#{row.anchor}"]
+    assert missing_anchors(_registry_entries(), site) == []
 
 
-def test_renaming_a_row_with_its_old_id_as_alias_keeps_the_anchor(tmp_path: Path) -> None:
-    table = load_scope_table()
-    row = _row_not_named_in_pages(table)
-    site = _build_copy_with(
-        tmp_path, lambda text: rename_row(text, row.id, f"{row.id}-renamed", keep_alias=True)
-    )
-    assert missing_anchors(_registry_entries(table), site) == []
+def _section_after(heading: Tag) -> list[Tag]:
+    """The elements between a heading and the next heading of the same level."""
+    section = []
+    for sibling in heading.find_next_siblings():
+        if sibling.name == heading.name:
+            break
+        section.append(sibling)
+    return section
 
 
-def test_what_changed_page_shows_a_level_change_and_its_changelog_entry(tmp_path: Path) -> None:
+def test_what_changed_page_shows_a_level_change_and_its_changelog_entry(
+    tmp_path: Path, build_copy: BuildCopy
+) -> None:
     table = load_scope_table()
     row, new_level = pick_row_to_change(table.rows)
     summary = f"{row.name} now needs {level_label(new_level)} (guard test)."
@@ -93,7 +100,7 @@ def test_what_changed_page_shows_a_level_change_and_its_changelog_entry(tmp_path
         text = set_required_level(text, row.id, new_level)
         return add_changelog_entry(text, "2099-03-01", [row.id], summary)
 
-    site = _build_copy_with(tmp_path, edit)
+    site = _build_copy_with(tmp_path, build_copy, edit)
     pages_with_summary = [
         page for page in site.rglob("*.html")
         if summary in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").get_text()
@@ -101,10 +108,10 @@ def test_what_changed_page_shows_a_level_change_and_its_changelog_entry(tmp_path
     assert len(pages_with_summary) == 1, pages_with_summary
     soup = BeautifulSoup(pages_with_summary[0].read_text(encoding="utf-8"), "html.parser")
     assert "changed" in soup.title.get_text().lower()
-    entry_heading = soup.find(id=re.compile(r"^change-2099-03-01"))
-    assert entry_heading is not None, "no heading for the new changelog entry"
-    # The newest entry comes first and links to the changed row.
+    # The new entry is the first one on the page, dated, and links to the row it changed.
     first_entry = soup.find(id=re.compile(r"^change-"))
-    assert first_entry is entry_heading
-    row_links = [a for a in soup.find_all("a", href=True) if a["href"].endswith(f"#{row.anchor}")]
-    assert row_links, f"the What changed page does not link to #{row.anchor}"
+    assert first_entry is not None and first_entry["id"] == "change-2099-03-01"
+    section = _section_after(first_entry)
+    assert summary in " ".join(element.get_text() for element in section)
+    links = [a["href"] for element in section for a in element.find_all("a", href=True)]
+    assert [href for href in links if href.endswith(f"#{row.anchor}")], links

@@ -108,7 +108,7 @@ def _row_anchor_urls(base_url: str) -> set[str]:
 
 
 def test_linkchecker_finds_no_broken_link_or_anchor_in_the_built_guide(
-    built_site: Path, site_url: str
+    readable_site: Path, site_url: str
 ) -> None:
     workdir = world_readable_tempdir("bc-linkcheck-")
     try:
@@ -120,30 +120,30 @@ def test_linkchecker_finds_no_broken_link_or_anchor_in_the_built_guide(
         f"{report.log[-2000:]}"
     )
     checked = {link.url for link in report.links}
-    pages = _built_page_urls(built_site, site_url)
+    pages = _built_page_urls(readable_site, site_url)
     assert pages <= checked, f"pages LinkChecker never reached: {sorted(pages - checked)}"
 
 
 def test_every_internal_link_and_fragment_resolves_same_page_ones_included(
-    built_site: Path, site_url: str
+    readable_site: Path, site_url: str
 ) -> None:
     result = crawl(site_url)
     assert not result.broken, "broken internal links:\n" + "\n".join(result.broken)
-    assert result.pages == _built_page_urls(built_site, site_url)
+    assert result.pages == _built_page_urls(readable_site, site_url)
     # Each row's link icon points at its own anchor; all of them were resolved.
     missing = _row_anchor_urls(site_url) - result.checked_urls
     assert not missing, f"row anchors no link points at: {sorted(missing)}"
 
 
 def test_broken_anchors_and_a_missing_page_in_a_built_copy_are_reported(
-    built_site: Path,
+    readable_site: Path,
 ) -> None:
     table = load_scope_table()
     scopes_page = table.guide.scopes_page
     root = world_readable_tempdir("bc-linkcheck-broken-")
     try:
         broken = root / "site"
-        shutil.copytree(built_site, broken)
+        shutil.copytree(readable_site, broken)
         _append_to_article(broken / "index.html",
                            f'<a href="{scopes_page}#scope-gone-cross">x</a>'
                            '<a href="no-such-page/">y</a>')

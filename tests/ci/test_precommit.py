@@ -20,7 +20,9 @@ from .conftest import REPO_ROOT
 from .scope_edits import set_required_level
 
 CONFIG = REPO_ROOT / ".pre-commit-config.yaml"
-EXPECTED_HOOKS = {"scopes-schema", "ruff", "scopes-snapshot"}
+# Each hook with a file that should trigger it.
+EXPECTED_HOOKS = {"scopes-schema": "scopes.yaml", "ruff": "bc_scopes/snapshot.py",
+                  "scopes-snapshot": "scopes.yaml"}
 
 
 def _hooks() -> dict[str, dict[str, Any]]:
@@ -37,7 +39,7 @@ def _run_hook(hook: dict[str, Any], files: list[str]) -> subprocess.CompletedPro
 
 def test_config_names_the_schema_ruff_and_snapshot_hooks() -> None:
     hooks = _hooks()
-    assert set(hooks) >= EXPECTED_HOOKS
+    assert set(hooks) >= set(EXPECTED_HOOKS)
     assert all(hooks[name]["language"] == "system" for name in EXPECTED_HOOKS)
     assert "scopes.schema.json" in hooks["scopes-schema"]["entry"]
     assert "ruff check" in hooks["ruff"]["entry"]
@@ -48,7 +50,7 @@ def test_config_names_the_schema_ruff_and_snapshot_hooks() -> None:
 def test_hook_passes_on_the_repository(hook_id: str) -> None:
     hook = _hooks()[hook_id]
     pattern = re.compile(hook.get("files", ""))
-    files = ["scopes.yaml"] if hook_id == "scopes-schema" else ["bc_scopes/snapshot.py"]
+    files = [EXPECTED_HOOKS[hook_id]]
     assert all(pattern.search(name) for name in files)
     result = _run_hook(hook, files)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -15,15 +15,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from .conftest import REPO_ROOT
+from .workflow_files import WORKFLOW_DIR, WORKFLOWS, load_workflow, steps_of
 
-WORKFLOW_DIR = REPO_ROOT / ".github" / "workflows"
-WORKFLOWS = sorted(WORKFLOW_DIR.glob("*.yml"))
 VENV_BIN = Path(sys.executable).parent
 ACTIONLINT = VENV_BIN / "actionlint"
 CHECK_JSONSCHEMA = VENV_BIN / "check-jsonschema"
@@ -38,18 +35,6 @@ OFFICIAL_ACTIONS = {
 LIVE_CHECK_COMMAND = (
     ".venv/bin/bc-scopes check --junit-xml reports/junit.xml --json reports/scopes.json"
 )
-
-
-def load_workflow(path: Path) -> dict[str, Any]:
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    # YAML 1.1 reads the key `on` as the boolean True.
-    if True in document:
-        document["on"] = document.pop(True)
-    return document
-
-
-def steps_of(workflow: dict[str, Any]) -> list[dict[str, Any]]:
-    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
 
 
 def _run(args: list[str | Path], cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:

@@ -55,7 +55,8 @@ def test_pages_and_search_results_run_no_payload(hostile_site_url: str) -> None:
             for query in SEARCHES:
                 search = page.locator("input.md-search__input")
                 search.click()  # the header search box (1280 px wide viewport)
-                search.fill(query)
+                search.fill("")
+                search.press_sequentially(query, delay=20)  # Material searches on key events
                 page.wait_for_selector(".md-search-result__item", timeout=10_000)
                 page.wait_for_timeout(300)  # let every result snippet render
                 results_seen += page.locator(".md-search-result__item").count()

@@ -7,7 +7,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from bc_scopes import render
+from bc_scopes import exitcodes, render
 from bc_scopes.model import ChangelogEntry, GuideLinks, NoneRow, ScopeRow, ScopeTable
 from bc_scopes.troubleshooting import PROBLEMS, Problem
 
@@ -172,20 +172,28 @@ def test_troubleshooting_title_cannot_break_its_heading() -> None:
 
 
 def test_exit_code_table_lists_every_problem_under_its_code() -> None:
-    table = render.render_exit_code_table(PROBLEMS, "troubleshooting.md")
+    table = render.render_exit_code_table(PROBLEMS, "troubleshooting.md", exitcodes.MEANINGS)
     lines = table.splitlines()
     assert lines[0] == "| Exit code | What it means | Troubleshooting |"
     codes = [int(re.match(r"\| `(\d+)`", line).group(1)) for line in lines[2:]]
-    assert codes == sorted(render.EXIT_CODE_MEANINGS)
+    assert codes == sorted(exitcodes.MEANINGS)
     for entry in PROBLEMS:
         row = lines[2 + codes.index(entry.exit_code)]
         assert f"](troubleshooting.md#{entry.anchor})" in row
 
 
+def test_exit_code_meanings_read_as_sentences() -> None:
+    table = render.render_exit_code_table((), "t.md", {0: "all fine", 5: "Odd | case."})
+    assert table.splitlines()[2:] == [
+        "| `0` | All fine. | &mdash; |",
+        "| `5` | Odd &#124; case. | &mdash; |",
+    ]
+
+
 def test_exit_code_table_refuses_a_code_without_meaning() -> None:
     odd = Problem("odd", "Odd", "s", "c", "f", 9)
     with pytest.raises(KeyError, match="exit code 9"):
-        render.render_exit_code_table((odd,), "t.md")
+        render.render_exit_code_table((odd,), "t.md", exitcodes.MEANINGS)
 
 
 @pytest.mark.parametrize(

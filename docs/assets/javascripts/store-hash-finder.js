@@ -11,7 +11,7 @@
   "use strict";
 
   var MAX_INPUT_LENGTH = 2048;
-  var MAX_HASH_LENGTH = 32;
+  var MAX_HASH_LENGTH = 64; /* the checker's limit; real hashes are about ten characters */
   var HASH_PATTERN = /^[a-z0-9]+$/;
   var API_PATH_EXAMPLE = "https://api.bigcommerce.com/stores/abcde/v3/";
 
@@ -23,17 +23,18 @@
     return { ok: false, hash: "", message: message };
   }
 
-  /* Check a candidate hash and explain the first thing wrong with it. */
-  function checkHash(candidate, where) {
+  /* Check a candidate hash and explain the first thing wrong with it. The rules match
+   * the checker's (bc_scopes/storehash.py), so both accept and refuse the same input. */
+  function checkHash(candidate, where, allowPrefix) {
     if (candidate === "") {
       return problem("The " + where + " is empty. Copy the whole API path, for example " +
         API_PATH_EXAMPLE);
     }
-    if (/^store-/i.test(candidate)) {
-      var rest = candidate.slice("store-".length);
-      var inner = checkHash(rest, where);
+    if (allowPrefix && /^store-./.test(candidate)) {
+      var inner = checkHash(candidate.slice("store-".length), where, false);
       if (inner.ok) {
-        return ok(inner.hash, "The store- prefix is not part of the Store Hash, so it was left out.");
+        inner.message = "The store- prefix is not part of the Store Hash, so it was left out. " +
+          inner.message;
       }
       return inner;
     }
@@ -41,20 +42,19 @@
       return problem("The " + where + " is " + candidate.length + " characters long. A Store " +
         "Hash is much shorter: check that you copied only the part between /stores/ and /v3/.");
     }
-    if (/[A-Z]/.test(candidate) && HASH_PATTERN.test(candidate.toLowerCase())) {
-      return problem("The " + where + " has capital letters. A Store Hash uses only lowercase " +
-        "letters and digits: copy it again exactly as BigCommerce shows it.");
-    }
-    if (!HASH_PATTERN.test(candidate)) {
+    if (!HASH_PATTERN.test(candidate.toLowerCase())) {
       return problem("The " + where + " contains characters a Store Hash never has. A Store " +
         "Hash is only lowercase letters and digits, such as abcde.");
+    }
+    if (candidate !== candidate.toLowerCase()) {
+      return ok(candidate.toLowerCase(), "Store Hashes are lowercase, so capital letters " +
+        "were made lowercase.");
     }
     return ok(candidate);
   }
 
   function looksLikeAddress(text) {
-    return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || text.indexOf("/") !== -1 ||
-      text.indexOf(".") !== -1;
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || text.indexOf(".") !== -1;
   }
 
   function parseAddress(text) {
@@ -69,7 +69,6 @@
   /* The whole rule set, as one pure function of the pasted text. */
   function findStoreHash(rawInput) {
     var text = String(rawInput == null ? "" : rawInput).trim();
-    text = text.replace(/^["'<]+|["'>]+$/g, "").trim();
     if (text === "") {
       return problem("Paste your API path, your store-….mybigcommerce.com address or the " +
         "Store Hash first.");
@@ -85,8 +84,18 @@
       return problem("That has spaces or line breaks in the middle. Copy only the API path, " +
         "for example " + API_PATH_EXAMPLE);
     }
+    var storesMatch = /(?:^|\/)stores\/([^/?#]*)/.exec(text);
+    if (storesMatch) {
+      var result = checkHash(storesMatch[1], "part after /stores/", false);
+      var apiHost = parseAddress(text);
+      if (result.ok && (apiHost === null || apiHost.hostname !== "api.bigcommerce.com")) {
+        result.message = ("This is not an api.bigcommerce.com address. The hash was read " +
+          "from after /stores/; check that it is your store's API path. " + result.message).trim();
+      }
+      return result;
+    }
     if (!looksLikeAddress(text)) {
-      return checkHash(text, "Store Hash");
+      return checkHash(text, "Store Hash", true);
     }
     var url = parseAddress(text);
     if (url === null || url.hostname === "") {
@@ -94,19 +103,9 @@
         "example " + API_PATH_EXAMPLE);
     }
     var host = url.hostname.toLowerCase();
-    var storesMatch = /^\/stores\/([^/]*)/.exec(url.pathname);
-    if (storesMatch) {
-      var segment = decodeURIComponent(storesMatch[1]);
-      var result = checkHash(segment, "part after /stores/");
-      if (result.ok && host !== "api.bigcommerce.com") {
-        result.message = "This address is not on api.bigcommerce.com. The hash was read from " +
-          "after /stores/; check that it is your store's API path.";
-      }
-      return result;
-    }
     var storeHost = /^store-([^.]*)\.mybigcommerce\.com$/.exec(host);
     if (storeHost) {
-      return checkHash(storeHost[1], "part after store-");
+      return checkHash(storeHost[1], "part after store-", false);
     }
     if (/(^|\.)mybigcommerce\.com$/.test(host)) {
       return problem("This mybigcommerce.com address has no store- part, so it does not " +
