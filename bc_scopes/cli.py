@@ -122,7 +122,7 @@ def _fail(message: str) -> int:
 
 
 def _check_output_path(path: str | None, flag: str) -> str | None:
-    """An output file must be creatable; say so before any request is sent."""
+    """An output file must be writable; its folder is created like --junit-xml's is."""
     from pathlib import Path
 
     if path is None:
@@ -130,8 +130,10 @@ def _check_output_path(path: str | None, flag: str) -> str | None:
     target = Path(path)
     if target.is_dir():
         return f"{flag} {path} is a directory; give a file name"
-    if not target.parent.is_dir():
-        return f"{flag} {path}: the folder {target.parent} does not exist"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return f"{flag} {path}: cannot create the folder {target.parent} ({error.strerror})"
     return None
 
 

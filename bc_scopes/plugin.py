@@ -204,9 +204,14 @@ class ScopeCheck:
         return True
 
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> ScopeFile | None:
-        if file_path.resolve() == self.scopes_file:
-            return ScopeFile.from_parent(parent, path=file_path)
-        return None
+        if file_path.resolve() != self.scopes_file:
+            return None
+        # Items read "scopes.yaml::orders" even when the table lives outside the rootdir.
+        try:
+            nodeid = file_path.resolve().relative_to(parent.config.rootpath.resolve()).as_posix()
+        except ValueError:
+            nodeid = file_path.name
+        return ScopeFile.from_parent(parent, path=file_path, nodeid=nodeid)
 
     # the run --------------------------------------------------------------------------
     @pytest.hookimpl(tryfirst=True)

@@ -79,9 +79,10 @@ def _update(scopes_path: Path, snapshot_path: Path) -> int:
     if not unchanged:
         snapshot_path.write_text(text, encoding="utf-8")
     if old is None:
-        print(f"Wrote {snapshot_path.name}: {len(planned.rows)} rows, baseline changelog entry "
-              f"{planned.entry_number} ({planned.entry_date}).")
-    elif found:
+        print(f"No {snapshot_path.name} yet: wrote a baseline of {len(planned.rows)} rows for "
+              f"changelog entry {planned.entry_number} ({planned.entry_date}).")
+        return EXIT_OK
+    if found:
         print(f"{scopes_path.name} changed since the last snapshot:")
         for change in found:
             print(f"  - {change.description}")

@@ -139,6 +139,12 @@ def test_pasted_whitespace_around_the_token_is_stripped(run_cli):
     assert run.code == 0
 
 
+def test_report_folders_are_created(run_cli, tmp_path):
+    report = tmp_path / "reports" / "new" / "scopes.json"
+    run = run_cli("--json", str(report), outputs=False)
+    assert run.code == 0 and report.is_file()
+
+
 def test_token_from_a_file(run_cli, tmp_path):
     token_file = tmp_path / "token.txt"
     token_file.write_text(EXACT_TOKEN + "\n")
@@ -162,7 +168,8 @@ def test_token_from_a_file(run_cli, tmp_path):
         ({}, ("--access-token-file", "/nonexistent/token"), "no such file"),
         ({}, ("--concurrency", "0"), "--concurrency"),
         ({}, ("--scopes-file", "/nonexistent/scopes.yaml"), "file not found"),
-        ({}, ("--json", "/nonexistent/dir/report.json"), "does not exist"),
+        ({}, ("--json", "/proc/version/report.json"), "cannot create the folder"),
+        ({}, ("--json", "/tmp"), "is a directory"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_sends_nothing(run_cli, store, env, args, message):

@@ -295,3 +295,24 @@ def test_update_refuses_an_invalid_scopes_file_with_one_line(tmp_path: Path) -> 
     assert row_id in result.stderr and "required" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot.read_text(encoding="utf-8") == "untouched\n"
+
+
+def test_update_refuses_a_corrupt_snapshot_and_leaves_it_alone(
+    scope_files: tuple[Path, Path],
+) -> None:
+    scopes, snapshot = scope_files
+    corrupt = snapshot.read_text(encoding="utf-8").replace("documented-by:", "documented by:")
+    snapshot.write_text(corrupt, encoding="utf-8")
+    for extra in ((), ("--check",)):
+        result = _run_update(scopes, snapshot, *extra)
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "line 6" in result.stderr
+    assert snapshot.read_text(encoding="utf-8") == corrupt
+
+
+def test_check_reports_a_missing_snapshot(tmp_path: Path) -> None:
+    scopes = tmp_path / "scopes.yaml"
+    scopes.write_text((REPO_ROOT / "scopes.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = _run_update(scopes, tmp_path / SNAPSHOT_FILE_NAME, "--check")
+    assert result.returncode == 1 and "is missing" in result.stdout
+    assert not (tmp_path / SNAPSHOT_FILE_NAME).exists()
