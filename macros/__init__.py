@@ -13,7 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mkdocs.exceptions import PluginError
+try:
+    from mkdocs.exceptions import PluginError
+except ImportError:  # Zensical runs these macros without MkDocs installed.
+
+    class PluginError(RuntimeError):  # type: ignore[no-redef]
+        """Stand-in so a bad scopes.yaml still stops a Zensical build with one line."""
 
 from bc_scopes import exitcodes, render
 from bc_scopes.levels import level_label
@@ -38,7 +43,15 @@ def define_env(env: Any) -> None:
     docs_dir = Path(env.conf["docs_dir"])
 
     def current_page() -> str:
-        return env.page.file.src_uri if env.page is not None else "index.md"
+        # MkDocs pages carry `.file.src_uri`; Zensical's page object only has `.path`.
+        # Supporting both keeps the Zensical readiness build green.
+        page = env.page
+        if page is None:
+            return "index.md"
+        page_file = getattr(page, "file", None)
+        if page_file is not None:
+            return page_file.src_uri
+        return str(getattr(page, "path", "index.md"))
 
     def link_to(page: str, fragment: str = "") -> str:
         return render.relative_doc_link(current_page(), page, fragment)
