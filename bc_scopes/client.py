@@ -155,6 +155,7 @@ class BigCommerceClient:
         self.cancelled = threading.Event()
         self._gate = _RateGate(self.policy, concurrency, self.cancelled)
         self._local = threading.local()
+        self._sessions: list[requests.Session] = []
         self._lock = threading.Lock()
         self._sent = 0
         self.safety_stop: SafetyStop | None = None
@@ -171,6 +172,8 @@ class BigCommerceClient:
             session.trust_env = self._trust_env
             session.headers.clear()
             self._local.session = session
+            with self._lock:
+                self._sessions.append(session)
         return session
 
     def _take_budget(self) -> bool:
@@ -181,8 +184,10 @@ class BigCommerceClient:
             return True
 
     def close(self) -> None:
-        session = getattr(self._local, "session", None)
-        if session is not None:
+        """Close every worker thread's connections."""
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
             session.close()
 
     def send(self, method: str, path: str, body: Any = None) -> Answer:

@@ -145,7 +145,8 @@ class ScopeItem(pytest.Item):
         if result.verdict is Verdict.EXCESS:
             if check.strict:
                 pytest.fail(f"{line} Fix: {fix_for(result)} {url}", pytrace=False)
-            warnings.warn(ExcessScopeWarning(f"{line} {url}"), stacklevel=1)
+            # Point the warning at the table, not at this file.
+            warnings.warn_explicit(f"{line} {url}", ExcessScopeWarning, str(self.path), 1)
         elif result.verdict is Verdict.UNVERIFIABLE:
             pytest.skip(f"unverifiable: {result.reason}")
         elif result.verdict is Verdict.UNKNOWN:
@@ -175,7 +176,7 @@ class ScopeCheck:
             self.table = load_scope_table(self.scopes_file if scopes_option else None)
             self.inputs = self.settings.inputs if self.settings else self._inputs_from_options()
         except (InputError, ScopeFileError) as error:
-            self.error = str(error)
+            self.error = " ".join(str(error).split())  # one line, whatever the source
 
     def _inputs_from_options(self) -> CheckInputs:
         option = self.config.getoption

@@ -182,6 +182,15 @@ def run_check(
     client: BigCommerceClient, rows: Iterable[ScopeRow], api_url: str, concurrency: int = 8
 ) -> CheckRun:
     """Preflight, then every probe of `rows` on `concurrency` threads."""
+    try:
+        return _run(client, rows, api_url, concurrency)
+    finally:
+        client.close()
+
+
+def _run(
+    client: BigCommerceClient, rows: Iterable[ScopeRow], api_url: str, concurrency: int
+) -> CheckRun:
     preflight = run_preflight(client, api_url)
     run = CheckRun(preflight=preflight)
     if not preflight.ok:
@@ -189,7 +198,7 @@ def run_check(
         return run
     probes = unique_probes(rows)
 
-    def send(key: ProbeKey, probe: Probe) -> ProbeResult:
+    def send(probe: Probe) -> ProbeResult:
         try:
             return classify(client.send(probe.method, probe.path, probe.body))
         except SafetyStop as stop:
@@ -204,10 +213,9 @@ def run_check(
             )
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="probe") as pool:
-        futures = {key: pool.submit(send, key, probe) for key, probe in probes.items()}
+        futures = {key: pool.submit(send, probe) for key, probe in probes.items()}
         for key, future in futures.items():
             run.results[key] = future.result()
-    client.close()
     run.safety_stop = client.safety_stop
     run.requests_sent = client.requests_sent
     return run

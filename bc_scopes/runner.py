@@ -45,6 +45,7 @@ def pytest_arguments(options: RunOptions) -> list[str]:
         "--rootdir", str(scopes_file.parent),
         "--noconftest",
         "--capture=no",
+        "--assert=plain",  # the plugin is imported already; nothing to rewrite
         "-p", "no:cacheprovider",
         "-o", "junit_suite_name=bc-scopes",
     ]

@@ -28,22 +28,34 @@ PROBLEMS: tuple[Problem, ...] = (
         title="The checker refuses the input",
         symptom="The checker stops before sending anything and names the value it could not use.",
         cause="A store hash, API URL or token was empty, malformed, or still holds a placeholder.",
-        fix="Copy the value again from the API account's page, paste it without quotes, and run again.",
+        fix=(
+            "Copy the value again from the API account's page, paste it without quotes, and run "
+            "again."
+        ),
         exit_code=2,
     ),
     Problem(
         anchor="invalid-token",
         title="BigCommerce rejects the access token (401)",
         symptom="Every request is answered 401 Unauthorized.",
-        cause="The Access Token is mistyped, belongs to a deleted API account, or is the Client ID or Client Secret instead.",
-        fix="Paste the Access Token from the credentials file BigCommerce gave you. If it is lost, create a new store-level API account.",
+        cause=(
+            "The Access Token is mistyped, belongs to a deleted API account, or is the Client ID "
+            "or Client Secret instead."
+        ),
+        fix=(
+            "Paste the Access Token from the credentials file BigCommerce gave you. If it is lost,"
+            " create a new store-level API account."
+        ),
         exit_code=3,
     ),
     Problem(
         anchor="wrong-store-hash",
         title="The store hash is wrong (403 or 404 on the first request)",
         symptom="The first, scope-free request is refused, so no scope can be checked.",
-        cause="The store hash does not belong to the token: a `store-` prefix, a storefront domain, or another store's hash.",
+        cause=(
+            "The store hash does not belong to the token: a `store-` prefix, a storefront domain, "
+            "or another store's hash."
+        ),
         fix="Copy the hash from the API path: it is the part between /stores/ and /v3/.",
         exit_code=3,
     ),
@@ -51,8 +63,14 @@ PROBLEMS: tuple[Problem, ...] = (
         anchor="wrong-token-type",
         title="Every scope is missing",
         symptom="The token is accepted, but every scope row comes back missing.",
-        cause="The API account was created with the Stencil-CLI token type, or every scope was left at None.",
-        fix="Create a new store-level API account with Token type set to V2/V3 API token and the scopes in the table.",
+        cause=(
+            "The API account was created with the Stencil-CLI token type, or every scope was left "
+            "at None."
+        ),
+        fix=(
+            "Create a new store-level API account with Token type set to V2/V3 API token and the "
+            "scopes in the table."
+        ),
         exit_code=1,
     ),
     Problem(
@@ -60,7 +78,10 @@ PROBLEMS: tuple[Problem, ...] = (
         title="A scope is missing",
         symptom="A row shows `missing`: the token holds less than the guide requires.",
         cause="The scope was set too low when the API account was created.",
-        fix="Scopes of a store-level API account cannot be edited. Create a new API account with the required levels and share the new credentials.",
+        fix=(
+            "Scopes of a store-level API account cannot be edited. Create a new API account with "
+            "the required levels and share the new credentials."
+        ),
         exit_code=1,
     ),
     Problem(
@@ -68,7 +89,10 @@ PROBLEMS: tuple[Problem, ...] = (
         title="A scope is set higher than needed",
         symptom="A row shows `excess`: the token holds more than the guide requires.",
         cause="The scope was set above the required level, often Modify where Read-only is enough.",
-        fix="The integration still works. To follow least privilege, create a new API account with the required levels and delete the old one.",
+        fix=(
+            "The integration still works. To follow least privilege, create a new API account with"
+            " the required levels and delete the old one."
+        ),
         exit_code=0,
     ),
     Problem(
@@ -76,7 +100,10 @@ PROBLEMS: tuple[Problem, ...] = (
         title="A scope cannot be checked remotely",
         symptom="A row shows `unverifiable`.",
         cause="BigCommerce offers no request that reveals this level without changing the store.",
-        fix="Open the API account in the control panel and confirm the level by eye, as the row's note says.",
+        fix=(
+            "Open the API account in the control panel and confirm the level by eye, as the row's "
+            "note says."
+        ),
         exit_code=0,
     ),
     Problem(
@@ -99,8 +126,14 @@ PROBLEMS: tuple[Problem, ...] = (
         anchor="unsafe-write",
         title="A write probe succeeded, so the check stopped",
         symptom="The report shows a safety failure and the run stopped at once.",
-        cause="A request built so that it cannot succeed was accepted. The API changed, or the URL points at something that is not BigCommerce.",
-        fix="Do not run the check again. Report the output to DropStream support so the probe can be fixed.",
+        cause=(
+            "A request built so that it cannot succeed was accepted. The API changed, or the URL "
+            "points at something that is not BigCommerce."
+        ),
+        fix=(
+            "Do not run the check again. Report the output to DropStream support so the probe can "
+            "be fixed."
+        ),
         exit_code=4,
     ),
 )

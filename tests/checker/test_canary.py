@@ -36,7 +36,9 @@ def _granted(store, scopes):
 
 SCENARIOS = {
     "invalid-token": (lambda store: None, {}, 3),
-    "wrong-store-hash": (lambda store: _granted(store, set()), {"BIGCOMMERCE_STORE_HASH": "zz9"}, 3),
+    "wrong-store-hash": (
+        lambda store: _granted(store, set()), {"BIGCOMMERCE_STORE_HASH": "zz9"}, 3
+    ),
     "every-scope-missing": (lambda store: _granted(store, set()), {}, 1),
     "server-errors": (
         lambda store: (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ElementTree
+
 import pytest
 
 from bc_scopes.fakestore.faults import Fault, FaultKind
@@ -30,6 +32,20 @@ def test_exact_token_is_ok_everywhere_it_can_be_checked(run_cli, table, store):
     assert run.report["summary"]["ok"] == len(expected_ok)
     assert run.report["requests_sent"] <= 40
     assert len(store.requests) == run.report["requests_sent"]
+
+
+def test_every_report_channel_is_written(run_cli, table):
+    run = run_cli()
+    entry = run.report["scopes"][0]
+    assert set(entry) >= {"id", "name", "required", "detected", "verdict", "docs_url", "reason"}
+    assert set(run.report["summary"]) == {"ok", "missing", "excess", "unverifiable", "unknown"}
+    junit = ElementTree.fromstring(run.junit)
+    assert [case.get("name") for case in junit.iter("testcase")] == [row.id for row in table.rows]
+    assert "## BigCommerce scope check" in run.step_summary
+    assert "| Row | Verdict | Detected | Required |" in run.step_summary
+    assert "**Exit code 0**" in run.step_summary
+    for row in table.rows:
+        assert row.name in run.out
 
 
 def test_rows_nothing_can_test_are_never_claimed_ok(run_cli):
@@ -291,3 +307,30 @@ def test_headers_sent_by_the_checker(run_cli, store):
         if request.method != "GET":
             assert request.headers["Content-Type"] == "application/json"
     assert {r.method for r in store.requests} <= {"GET", "POST", "PUT"}
+
+
+class _Terminal:
+    """Stands in for stdin attached to a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_missing_token_is_asked_for_with_a_hidden_prompt_on_a_terminal(run_cli, monkeypatch):
+    asked = []
+
+    def fake_getpass(prompt: str) -> str:
+        asked.append(prompt)
+        return f"  {EXACT_TOKEN}\n"
+
+    monkeypatch.setattr("getpass.getpass", fake_getpass)
+    monkeypatch.setattr("sys.stdin", _Terminal())
+    run = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": None})
+    assert run.code == 0
+    assert asked == ["BigCommerce Access Token (input hidden): "]
+
+
+def test_no_prompt_without_a_terminal(run_cli, monkeypatch):
+    monkeypatch.setattr("getpass.getpass", lambda prompt: pytest.fail("prompted without a TTY"))
+    run = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": None}, outputs=False)
+    assert run.code == 2 and "no access token" in run.err

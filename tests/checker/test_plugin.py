@@ -108,7 +108,9 @@ def test_collect_only_sends_nothing(pytester, store, env, table):
 
 
 def test_selecting_rows_probes_them_and_their_dependencies_only(pytester, store, env, table):
-    result = pytester.runpytest("--bc-scopes", "-k", "get-payment-methods", "-p", "no:cacheprovider")
+    result = pytester.runpytest(
+        "--bc-scopes", "-k", "get-payment-methods", "-p", "no:cacheprovider"
+    )
     assert result.ret == 0
     sent = {(r.method, r.api_path) for r in store.requests}
     expected = {("GET", "/v2/time")}
