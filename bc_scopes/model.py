@@ -10,6 +10,7 @@ reading it is editing that file.
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -146,7 +147,10 @@ _StrictLoader.yaml_implicit_resolvers = {
 
 def _refuse_alias(loader: _StrictLoader, node: yaml.Node) -> Any:
     raise yaml.constructor.ConstructorError(
-        None, None, "YAML anchors and aliases are not allowed; write each value out", node.start_mark
+        None,
+        None,
+        "YAML anchors and aliases are not allowed; write each value out",
+        node.start_mark,
     )
 
 
@@ -175,7 +179,10 @@ _StrictLoader.compose_node = _compose_node_refusing_aliases  # type: ignore[meth
 
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
-    for candidate in (REPO_ROOT / SCHEMA_FILE_NAME, Path(__file__).parent / "data" / SCHEMA_FILE_NAME):
+    for candidate in (
+        REPO_ROOT / SCHEMA_FILE_NAME,
+        Path(__file__).parent / "data" / SCHEMA_FILE_NAME,
+    ):
         if candidate.is_file():
             return json.loads(candidate.read_text(encoding="utf-8"))
     raise ScopeFileError(f"{SCHEMA_FILE_NAME} not found next to scopes.yaml; reinstall the project")
@@ -188,10 +195,36 @@ def parse_yaml_text(text: str, source: str) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = error.problem or error.context or "invalid YAML"
+        problem = _one_line(error.problem or error.context or "invalid YAML")
         raise ScopeFileError(f"{source}:{where}: {problem}. Fix the YAML syntax there.") from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise ScopeFileError(
+            f"{source}: line {line}: character U+{error.character:04X} is not allowed in YAML. "
+            "Delete it (it is usually an invisible control character)."
+        ) from None
     except yaml.YAMLError as error:
-        raise ScopeFileError(f"{source}: invalid YAML ({error}).") from None
+        raise ScopeFileError(f"{source}: invalid YAML ({_one_line(str(error))}).") from None
+
+
+def _one_line(message: str) -> str:
+    """Fold a multi-line parser message so every error stays a single printable line."""
+    return " ".join(message.split())
+
+
+_TEXT_FIELDS = ("name", "reason", "confirm_by_eye", "summary")
+
+
+def _control_character(value: str) -> str | None:
+    """Return the first control character in a text, if any.
+
+    Names and reasons reach terminals (the checker's table) and web pages; an escape
+    sequence in them could repaint a support agent's terminal or hide text.
+    """
+    for character in value:
+        if unicodedata.category(character) == "Cc":
+            return character
+    return None
 
 
 def _describe_location(document: Any, path: list[Any]) -> str:
@@ -199,11 +232,17 @@ def _describe_location(document: Any, path: list[Any]) -> str:
     if not path:
         return "top level"
     section = path[0]
-    if section in ("scopes", "leave_at_none", "changelog") and len(path) > 1 and isinstance(path[1], int):
+    if (
+        section in ("scopes", "leave_at_none", "changelog")
+        and len(path) > 1
+        and isinstance(path[1], int)
+    ):
         index = path[1]
-        label = {"scopes": "row", "leave_at_none": "leave-at-None row", "changelog": "changelog entry"}[
-            section
-        ]
+        label = {
+            "scopes": "row",
+            "leave_at_none": "leave-at-None row",
+            "changelog": "changelog entry",
+        }[section]
         row_id = ""
         try:
             entry = document[section][index]
@@ -222,7 +261,9 @@ def validate_document(document: Any, source: str) -> None:
     from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator(_schema())
-    errors = sorted(validator.iter_errors(document), key=lambda e: (list(e.absolute_path), e.message))
+    errors = sorted(
+        validator.iter_errors(document), key=lambda e: (list(e.absolute_path), e.message)
+    )
     if not errors:
         return
     error = errors[0]
@@ -232,6 +273,10 @@ def validate_document(document: Any, source: str) -> None:
         message = message[:157] + "..."
     more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
     raise ScopeFileError(f"{source}: {location}: {message}{more}. See scopes.schema.json.")
+
+
+def _above_none(levels: list[str]) -> list[str]:
+    return [level for level in levels if level != "none"]
 
 
 def _check_semantics(document: dict[str, Any], source: str) -> None:
@@ -245,9 +290,23 @@ def _check_semantics(document: dict[str, Any], source: str) -> None:
             )
         seen[identifier] = owner
 
-    for section, label in (("scopes", "row"), ("leave_at_none", "leave-at-None row")):
+    for section, label in (
+        ("scopes", "row"),
+        ("leave_at_none", "leave-at-None row"),
+        ("changelog", "changelog entry"),
+    ):
         for index, entry in enumerate(document[section]):
-            owner = f"{label} {index + 1} ({entry['id']})"
+            owner = f"{label} {index + 1}" + (f" ({entry['id']})" if "id" in entry else "")
+            for text_field in _TEXT_FIELDS:
+                value = entry.get(text_field)
+                bad = _control_character(value) if isinstance(value, str) else None
+                if bad is not None:
+                    raise ScopeFileError(
+                        f"{source}: {owner}, field '{text_field}': contains the control character "
+                        f"U+{ord(bad):04X}. Remove it; names and texts must be plain text."
+                    )
+            if section == "changelog":
+                continue
             claim(entry["id"], owner)
             for alias in entry.get("aliases", []):
                 claim(alias, f"{owner}, field 'aliases'")
@@ -256,13 +315,13 @@ def _check_semantics(document: dict[str, Any], source: str) -> None:
                 if level not in levels or level == "none":
                     raise ScopeFileError(
                         f"{source}: {owner}, field 'scope_strings': level '{level}' is not one of "
-                        f"the row's levels above None ({', '.join(lv for lv in levels if lv != 'none')})."
+                        f"the row's levels above None ({', '.join(_above_none(levels))})."
                     )
             if section == "scopes":
                 if entry["required"] not in levels:
                     raise ScopeFileError(
-                        f"{source}: {owner}, field 'required': '{entry['required']}' is not offered by "
-                        f"this row; its levels are {', '.join(levels)}."
+                        f"{source}: {owner}, field 'required': '{entry['required']}' is not "
+                        f"offered by this row; its levels are {', '.join(levels)}."
                     )
                 for probe_index, probe in enumerate(entry.get("probes", [])):
                     where = f"{owner}, field 'probes.{probe_index}'"
@@ -313,14 +372,17 @@ def _build(document: dict[str, Any], source: str) -> ScopeTable:
         ChangelogEntry(date=entry["date"], rows=tuple(entry["rows"]), summary=entry["summary"])
         for entry in document["changelog"]
     )
-    return ScopeTable(guide=guide, rows=rows, leave_at_none=none_rows, changelog=changelog, source=source)
+    return ScopeTable(
+        guide=guide, rows=rows, leave_at_none=none_rows, changelog=changelog, source=source
+    )
 
 
 def parse_scope_table(text: str, source: str = "scopes.yaml") -> ScopeTable:
     """Validate YAML text and return the table. Pure: no file access."""
     if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
         raise ScopeFileError(
-            f"{source}: file is larger than {MAX_FILE_BYTES // 1024} KiB; a scope table is never this big."
+            f"{source}: file is larger than {MAX_FILE_BYTES // 1024} KiB; "
+            "a scope table is never this big."
         )
     document = parse_yaml_text(text, source)
     validate_document(document, source)
@@ -340,7 +402,8 @@ def load_scope_table(path: str | Path | None = None) -> ScopeTable:
         raise ScopeFileError(f"{source}: cannot read the file ({error.strerror}).") from None
     if len(raw) > MAX_FILE_BYTES:
         raise ScopeFileError(
-            f"{source}: file is larger than {MAX_FILE_BYTES // 1024} KiB; a scope table is never this big."
+            f"{source}: file is larger than {MAX_FILE_BYTES // 1024} KiB; "
+            "a scope table is never this big."
         )
     try:
         text = raw.decode("utf-8")
