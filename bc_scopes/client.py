@@ -11,8 +11,8 @@ Rules it enforces whatever the caller asks:
   30 s on Standard and Plus). Before each request the client waits while
   `X-Rate-Limit-Requests-Left` is inside a reserve kept for other apps; on a 429
   it waits `X-Rate-Limit-Time-Reset-Ms` (capped, with a fallback when missing).
-- 5xx answers are retried with backoff; timeouts and connection errors too, but
-  only for GET (a write that timed out is not sent again).
+- 5xx answers are retried with backoff; timeouts, connection errors and answers
+  cut off mid-body too, but only for GET (a write that timed out is not sent again).
 - At most `max_requests` requests leave, retries included.
 """
 
@@ -79,7 +79,7 @@ class Answer:
     payload: Any = None
     json_ok: bool = True
     headers: dict[str, str] = field(default_factory=dict)
-    failure: str | None = None  # transport failure: timeout, connection, rate-limited, budget
+    failure: str | None = None  # transport: timeout, connection, broken, rate-limited, budget
     attempts: int = 1
 
 
@@ -234,6 +234,8 @@ class BigCommerceClient:
                 failure = "timeout"
             except requests.ConnectionError:
                 failure = "connection"
+            except requests.RequestException:  # body cut off (reset, truncated) or undecodable
+                failure = "broken"
             else:
                 answer = self._read(method, path, response, attempts)
                 self._gate.observe(response.headers)
@@ -276,7 +278,7 @@ class BigCommerceClient:
         if content.strip():
             try:
                 payload = json.loads(content)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
                 json_ok = False
         elif response.status_code != 204:
             json_ok = False

@@ -28,6 +28,10 @@ ENV_API_URL = "BIGCOMMERCE_API_URL"
 MAX_SECRET_FILE_BYTES = 4096
 MAX_TOKEN_LENGTH = 512
 _TOKEN_CHARS = re.compile(r"^[A-Za-z0-9._~+/=-]+$")
+# host[:port] as every URL parser reads it alike: a DNS name or a bracketed IPv6
+# address. A backslash or %-escape is read differently by urllib.parse (which
+# validates) and urllib3 (which connects), so the token could go to another host.
+_NETLOC = re.compile(r"^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
 
 
 class InputError(ValueError):
@@ -76,8 +80,13 @@ def normalise_api_url(raw: str) -> str:
         raise InputError(
             f"{source} must start with https:// and name a host, like {DEFAULT_API_URL}"
         )
-    if parts.username or parts.password:
+    if parts.username or parts.password or "@" in parts.netloc:
         raise InputError(f"{source} must not contain a user name or password")
+    if not _NETLOC.match(parts.netloc):
+        raise InputError(
+            f"{source} has characters a host name never has (such as \\ or %); "
+            f"use {DEFAULT_API_URL}"
+        )
     if parts.query or parts.fragment:
         raise InputError(f"{source} must not contain ? or #; use {DEFAULT_API_URL}")
     if parts.path not in ("", "/"):

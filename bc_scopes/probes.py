@@ -93,6 +93,7 @@ def _transport_detail(answer: Answer) -> tuple[str, str]:
     return {
         "timeout": ("timeout", "no answer in time" + attempts),
         "connection": ("connection", "the connection failed" + attempts),
+        "broken": ("broken", "the answer was cut off or could not be decoded" + attempts),
         "rate-limited": ("rate-limited", "the rate limit did not recover in time"),
         "budget": ("budget", "not sent: the request budget of the run was used up"),
     }.get(answer.failure or "", ("network", "no answer" + attempts))

@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -152,6 +153,7 @@ def machine_info() -> list[tuple[str, str]]:
         ("Chromium", _command_output(["/usr/bin/chromium", "--version"])),
         ("Node", _command_output(["node", "--version"])),
         ("Lighthouse (npm)", lighthouse),
+        ("Load average at the end (1/5/15 min)", " / ".join(f"{x:.2f}" for x in os.getloadavg())),
         ("Commit", commit + (" with uncommitted changes" if dirty not in ("", "not available")
                              else "")),
     ]
@@ -173,6 +175,33 @@ def _value(figure: dict[str, Any]) -> str:
 
 def _verdict(met: bool | None) -> str:
     return {True: "met", False: "**not met**", None: ""}[met]
+
+
+_CHECKER_PROBES = re.compile(r"(\d+) probes \+ (\d+) preflight")
+_CHECKER_ROW = re.compile(
+    r"^default \((\d+)\)\s+(\d+)\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)\s*$", re.MULTILINE
+)
+
+
+def checker_goal_rows(output: str) -> list[tuple[str, str, str, bool | None]]:
+    """Read the checker's two goals from its printed table (its own format, read leniently).
+
+    Goals (issue 5): wall time at most 1.3x the latency bound at the default concurrency,
+    and at most one request per probe plus the preflight.
+    """
+    probes, row = _CHECKER_PROBES.search(output), _CHECKER_ROW.search(output)
+    if not probes or not row:
+        return [("checker figures", "see its section (output not in the expected form)", "",
+                 None)]
+    allowed = int(probes.group(1)) + int(probes.group(2))
+    requests, ratio = int(row.group(2)), float(row.group(5))
+    return [
+        (f"full check at default concurrency {row.group(1)}: wall / latency bound",
+         f"{ratio:.2f} ({row.group(3)} s / {row.group(4)} s)", "<= 1.3", ratio <= 1.3),
+        ("full check: requests sent", str(requests),
+         f"<= {allowed} ({probes.group(1)} probes + {probes.group(2)} preflight)",
+         requests <= allowed),
+    ]
 
 
 def render_markdown(sections: list[Section], machine: list[tuple[str, str]], started: str,
@@ -202,6 +231,10 @@ def render_markdown(sections: list[Section], machine: list[tuple[str, str]], sta
                     f"| {_cell(figure['name'])} | {_cell(_value(figure))} | {_cell(figure['goal'])}"
                     f" | {_verdict(figure.get('met'))} | `{section.command}` |"
                 )
+        if section.script == "bench_checker.py" and section.output and not section.data:
+            for name, value, goal, met in checker_goal_rows(section.output):
+                lines.append(f"| {_cell(name)} | {_cell(value)} | {_cell(goal)} | "
+                             f"{_verdict(met)} | `{section.command}` |")
         if section.problems:
             lines.append(f"| {section.title} | {_cell('; '.join(section.problems))} | | not run "
                          f"| `{section.command}` |")

@@ -1,9 +1,11 @@
 """Faults the fake store can inject, so the checker's failure paths run for real.
 
 Each fault matches some requests (by method and a path regex, optionally only
-the first N of them) and changes what the store does: slower answers, 5xx,
-429 storms with or without reset headers, a socket that never answers or is
-reset, broken JSON, an HTML error page, a redirect, or a write that succeeds.
+the first N of them) and changes what the store does: slower answers, 5xx
+(or any status, with the title BigCommerce would not send), 429 storms with or
+without reset headers, a socket that never answers, is reset before the answer
+or in the middle of its body, broken JSON, an HTML error page, a redirect, or a
+write that succeeds.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from enum import StrEnum
 
 class FaultKind(StrEnum):
     LATENCY = "latency"  # sleep `delay` seconds, then answer normally
-    STATUS = "status"  # answer `status` (e.g. 503) with a JSON error body
+    STATUS = "status"  # answer `status` (e.g. 503) with a JSON error body titled `title`
     RATE_LIMIT = "rate_limit"  # answer 429, with reset headers unless reset_headers=False
     TIMEOUT = "timeout"  # never answer (until the store stops)
     RESET = "reset"  # close the connection without answering
-    MALFORMED_JSON = "malformed_json"  # 200 with a body that is not JSON
+    RESET_MID_BODY = "reset_mid_body"  # send the headers and half the body, then reset
+    MALFORMED_JSON = "malformed_json"  # 200 with a body that is not JSON (or `body`)
     HTML = "html"  # `status` with an HTML error page
     REDIRECT = "redirect"  # 302 to `location`
     ACCEPT_WRITES = "accept_writes"  # a write that passes the scope check is answered 200
@@ -39,6 +42,9 @@ class Fault:
     reset_headers: bool = True
     reset_ms: int = 50
     location: str = "https://example.invalid/elsewhere"
+    title: str | None = None  # STATUS: the JSON body's title (default: the status phrase)
+    body: bytes | None = None  # MALFORMED_JSON: the raw body to send instead
+    headers: dict[str, str] = field(default_factory=dict)  # extra headers on raw answers
     _used: int = field(default=0, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

@@ -16,6 +16,7 @@ import struct
 import threading
 import time
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
@@ -286,9 +287,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return True
         if kind is FaultKind.RESET:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()
-            self.close_connection = True
+            self._reset()
+            return True
+        if kind is FaultKind.RESET_MID_BODY:
+            body = responses.encode(responses.problem(200, "half of this never arrives"))
+            record.status = 200
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self._reset()
             return True
         if kind is FaultKind.RATE_LIMIT:
             headers = self.store.rate.headers()
@@ -300,19 +310,29 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(record, 429, responses.problem(429, "Too many requests"), headers)
             return True
         if kind is FaultKind.STATUS:
-            self._send(record, fault.status, responses.problem(fault.status, "Service Unavailable"))
+            title = fault.title or _phrase(fault.status)
+            self._send(record, fault.status, responses.problem(fault.status, title))
             return True
+        extra = {**self.store.rate.headers(), **fault.headers}
         if kind is FaultKind.MALFORMED_JSON:
-            self._send_raw(record, 200, b'{"data": [', "application/json")
+            body = b'{"data": [' if fault.body is None else fault.body
+            self._send_raw(record, 200, body, "application/json", extra)
             return True
         if kind is FaultKind.HTML:
             page = b"<html><body><h1>Bad gateway</h1></body></html>"
-            self._send_raw(record, fault.status, page, "text/html")
+            self._send_raw(record, fault.status, page, "text/html", extra)
             return True
         if kind is FaultKind.REDIRECT:
             self._send_raw(record, 302, b"", "text/plain", {"Location": fault.location})
             return True
         return False
+
+    def _reset(self) -> None:
+        """Close with RST (SO_LINGER 0) so the client sees 'connection reset by peer'."""
+        self.wfile.flush()
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
 
     def _send(
         self, record: RecordedRequest, status: int, payload: Any,
@@ -337,3 +357,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD" and body:
             self.wfile.write(body)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
