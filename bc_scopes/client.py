@@ -6,7 +6,8 @@ Rules it enforces whatever the caller asks:
 - Redirects are never followed (following could carry the token elsewhere); a
   3xx is reported as an answer like any other.
 - Any non-GET answered 2xx means a probe that was built to fail succeeded:
-  `SafetyStop` is raised and every later request is cancelled.
+  `SafetyStop` is raised and every later request is cancelled, even when the
+  body of that answer was cut off (the status line is proof enough).
 - The store's quota is shared with every app on the store (150 requests per
   30 s on Standard and Plus). Before each request the client waits while
   `X-Rate-Limit-Requests-Left` is inside a reserve kept for other apps; on a 429
@@ -229,35 +230,40 @@ class BigCommerceClient:
                     data=data,
                     timeout=(self.policy.connect_timeout, self.policy.read_timeout),
                     allow_redirects=False,
+                    stream=True,  # the status counts even when the body never fully arrives
                 )
             except requests.Timeout:
                 failure = "timeout"
             except requests.ConnectionError:
                 failure = "connection"
-            except requests.RequestException:  # body cut off (reset, truncated) or undecodable
+            except requests.RequestException:
                 failure = "broken"
             else:
-                answer = self._read(method, path, response, attempts)
+                content = _drain(response)
                 self._gate.observe(response.headers)
-                if method != "GET" and answer.status is not None and 200 <= answer.status < 300:
-                    stop = SafetyStop(method, path, answer.status)
+                if method != "GET" and 200 <= response.status_code < 300:
+                    stop = SafetyStop(method, path, response.status_code)
                     with self._lock:
                         self.safety_stop = self.safety_stop or stop
                     self.cancelled.set()
                     raise stop
-                if answer.status == 429:
-                    rate_limits += 1
-                    if rate_limits >= self.policy.rate_limit_attempts:
-                        return answer
-                    self._gate.hold(self._gate.reset_wait(response.headers))
-                    continue
-                if answer.status is not None and answer.status >= 500:
-                    if server_errors >= self.policy.retries:
-                        return answer
-                    self._pause(self.policy.backoff * 2**server_errors)
-                    server_errors += 1
-                    continue
-                return answer
+                if content is None:
+                    failure = "broken"
+                else:
+                    answer = self._read(method, path, response, content, attempts)
+                    if answer.status == 429:
+                        rate_limits += 1
+                        if rate_limits >= self.policy.rate_limit_attempts:
+                            return answer
+                        self._gate.hold(self._gate.reset_wait(response.headers))
+                        continue
+                    if answer.status is not None and answer.status >= 500:
+                        if server_errors >= self.policy.retries:
+                            return answer
+                        self._pause(self.policy.backoff * 2**server_errors)
+                        server_errors += 1
+                        continue
+                    return answer
             if method != "GET" or transport_errors >= self.policy.retries:
                 return Answer(method, path, None, failure=failure, attempts=attempts)
             self._pause(self.policy.backoff * 2**transport_errors)
@@ -267,12 +273,13 @@ class BigCommerceClient:
         self.cancelled.wait(seconds)
 
     @staticmethod
-    def _read(method: str, path: str, response: requests.Response, attempts: int) -> Answer:
+    def _read(
+        method: str, path: str, response: requests.Response, content: bytes, attempts: int
+    ) -> Answer:
         kept = {name: response.headers[name] for name in RATE_HEADERS if name in response.headers}
         for name in ("Content-Type", "Location"):
             if name in response.headers:
                 kept[name] = response.headers[name]
-        content = response.content
         payload: Any = None
         json_ok = True
         if content.strip():
@@ -283,3 +290,13 @@ class BigCommerceClient:
         elif response.status_code != 204:
             json_ok = False
         return Answer(method, path, response.status_code, payload, json_ok, kept, None, attempts)
+
+
+def _drain(response: requests.Response) -> bytes | None:
+    """The whole body, or None when it was cut off (reset, truncated) or cannot be decoded."""
+    try:
+        return response.content
+    except requests.RequestException:
+        return None
+    finally:
+        response.close()

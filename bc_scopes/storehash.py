@@ -31,7 +31,12 @@ class StoreHashError(ValueError):
 def _host_and_path(value: str) -> tuple[str, str]:
     """Split a URL or a scheme-less 'host/path' into a lowercase host and a path."""
     with_scheme = value if "://" in value else "https://" + value
-    parts = urlsplit(with_scheme)
+    try:
+        parts = urlsplit(with_scheme)
+    except ValueError:  # e.g. an unmatched "[" ("Invalid IPv6 URL")
+        raise StoreHashError(
+            f"that is neither a store hash nor a BigCommerce address; {WHERE_TO_FIND}"
+        ) from None
     return (parts.hostname or "").lower(), parts.path
 
 

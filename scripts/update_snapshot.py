@@ -103,6 +103,15 @@ def _update(scopes_path: Path, snapshot_path: Path) -> int:
     return EXIT_OK
 
 
+def _refresh_demo_output() -> None:
+    """The guide's sample checker output shows every row's required level, so it is a
+    second snapshot of the table; refresh it in the same step so one command suffices."""
+    import subprocess
+
+    script = REPO_ROOT / "scripts" / "update_demo_output.py"
+    subprocess.run([sys.executable, str(script)], check=True, cwd=REPO_ROOT)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Regenerate scopes.snapshot.txt from scopes.yaml; print the changes in words.",
@@ -119,7 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.check:
             return _check(args.scopes, args.snapshot)
-        return _update(args.scopes, args.snapshot)
+        status = _update(args.scopes, args.snapshot)
+        if args.scopes.resolve() == (REPO_ROOT / "scopes.yaml").resolve():
+            _refresh_demo_output()
+        return status
     except (ScopeFileError, SnapshotFormatError) as error:
         print(f"update_snapshot: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

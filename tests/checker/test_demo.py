@@ -17,7 +17,8 @@ HEAVY_MODULES = {"requests", "urllib3", "pytest", "_pytest", "yaml", "jsonschema
 def test_the_guide_shows_a_real_demo_run():
     fresh = capture_demo_output()
     assert SNIPPET.read_text(encoding="utf-8") == fresh, (
-        "docs/snippets/demo-output.txt is stale: run .venv/bin/python scripts/update_demo_output.py"
+        "docs/snippets/demo-output.txt is stale: run .venv/bin/python scripts/update_snapshot.py "
+        "(it also refreshes the demo output)"
     )
 
 

@@ -10,6 +10,8 @@ element with an injected event handler.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from .support import CHROMIUM
@@ -19,10 +21,6 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian chromium at /usr/bin/chromium"),
 ]
 
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]
 # Every payload calls xss() or assigns window.xss; the trap records either.
 TRAP = "window.__xssCalls = 0; window.xss = () => { window.__xssCalls += 1; };"
 STATE = """() => ({
@@ -38,33 +36,30 @@ SEARCHES = ("Orders", "Customers", "Carts", "Themes", "Translations", "Products"
 CLEAN = {"calls": 0, "trapIntact": True, "handlers": [], "scripts": 0}
 
 
-def test_pages_and_search_results_run_no_payload(hostile_site_url: str) -> None:
-    from playwright.sync_api import sync_playwright
+def test_pages_and_search_results_run_no_payload(hostile_site_url: str, browser: Any) -> None:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.add_init_script(TRAP)
+        page.goto(hostile_site_url + "scopes/", wait_until="networkidle")
+        assert page.evaluate(STATE) == CLEAN
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            dialogs: list[str] = []
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            page.add_init_script(TRAP)
-            page.goto(hostile_site_url + "scopes/", wait_until="networkidle")
-            assert page.evaluate(STATE) == CLEAN
+        results_seen = 0
+        for query in SEARCHES:
+            search = page.locator("input.md-search__input")
+            search.click()  # the header search box (1280 px wide viewport)
+            search.fill("")
+            search.press_sequentially(query, delay=20)  # Material searches on key events
+            page.wait_for_selector(".md-search-result__item", timeout=10_000)
+            page.wait_for_timeout(300)  # let every result snippet render
+            results_seen += page.locator(".md-search-result__item").count()
+            assert page.evaluate(STATE) == CLEAN, f"payload ran after searching {query!r}"
 
-            results_seen = 0
-            for query in SEARCHES:
-                search = page.locator("input.md-search__input")
-                search.click()  # the header search box (1280 px wide viewport)
-                search.fill("")
-                search.press_sequentially(query, delay=20)  # Material searches on key events
-                page.wait_for_selector(".md-search-result__item", timeout=10_000)
-                page.wait_for_timeout(300)  # let every result snippet render
-                results_seen += page.locator(".md-search-result__item").count()
-                assert page.evaluate(STATE) == CLEAN, f"payload ran after searching {query!r}"
-
-            page.goto(hostile_site_url + "changes/", wait_until="networkidle")
-            assert page.evaluate(STATE) == CLEAN
-        finally:
-            browser.close()
+        page.goto(hostile_site_url + "changes/", wait_until="networkidle")
+        assert page.evaluate(STATE) == CLEAN
+    finally:
+        context.close()
     assert results_seen > 0, "search returned nothing, so the results were never checked"
     assert dialogs == []

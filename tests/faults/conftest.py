@@ -1,0 +1,59 @@
+"""Fixtures for the fault tests: one fake store, one trap and one scenario cache per session.
+
+The cache is the point: the fault matrix, the secrets audit and the never-mutate
+check all read the same run of each scenario, so the three questions cost one run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from checker.support import STORE_HASH
+
+from bc_scopes.fakestore.server import FakeStore
+from bc_scopes.model import ScopeTable, load_scope_table
+
+from .cases import CASES_BY_ID
+from .support import ScenarioRun, ScenarioRunner, Trap
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """pytester drives the plugin audit (a non-root conftest may not set pytest_plugins)."""
+    if not config.pluginmanager.has_plugin("pytester"):
+        config.pluginmanager.import_plugin("pytester")
+
+
+@pytest.fixture(scope="session")
+def table() -> ScopeTable:
+    return load_scope_table()
+
+
+@pytest.fixture(scope="session")
+def fault_store() -> Iterator[FakeStore]:
+    with FakeStore(store_hash=STORE_HASH) as store:
+        yield store
+
+
+@pytest.fixture(scope="session")
+def trap() -> Iterator[Trap]:
+    listener = Trap()
+    yield listener
+    listener.close()
+
+
+@pytest.fixture(scope="session")
+def scenarios(
+    fault_store: FakeStore, trap: Trap, table: ScopeTable, tmp_path_factory: pytest.TempPathFactory
+) -> ScenarioRunner:
+    return ScenarioRunner(fault_store, trap, table, tmp_path_factory.mktemp("scenarios"))
+
+
+@pytest.fixture(scope="session")
+def scenario(scenarios: ScenarioRunner):  # noqa: ANN201 - a lookup function
+    """scenario('case-id') -> its (cached) run."""
+
+    def run(case_id: str) -> ScenarioRun:
+        return scenarios.run(CASES_BY_ID[case_id])
+
+    return run
