@@ -93,7 +93,7 @@ class _RateGate:
         self._cancel = cancel
         self._lock = threading.Lock()
         self._resume_at = 0.0
-        self._waited = 0.0
+        self._paused = 0.0  # wall-clock time the run has been held, counted once
 
     def wait_turn(self) -> bool:
         """Sleep while paused. False when the total wait budget is spent."""
@@ -101,15 +101,23 @@ class _RateGate:
             delay = self._resume_at - time.monotonic()
             if delay <= 0:
                 return True
-            if self._waited + delay > self._policy.total_wait_cap:
+            if self._paused > self._policy.total_wait_cap:
                 return False
-            self._waited += delay
         self._cancel.wait(delay)
         return True
 
     def hold(self, seconds: float) -> None:
+        """Pause every worker for `seconds` from now.
+
+        The budget counts the pause itself, not each waiting thread's share of
+        it: eight workers waiting out one 2 s pause have waited 2 s, not 16 s.
+        """
         with self._lock:
-            self._resume_at = max(self._resume_at, time.monotonic() + seconds)
+            now = time.monotonic()
+            resume_at = now + seconds
+            if resume_at > self._resume_at:
+                self._paused += resume_at - max(self._resume_at, now)
+                self._resume_at = resume_at
 
     def observe(self, headers: requests.structures.CaseInsensitiveDict[str]) -> None:
         left = _int_header(headers, "X-Rate-Limit-Requests-Left")

@@ -18,18 +18,16 @@ Usage: .venv/bin/python scripts/bench_pages.py [--pages index scopes store-hash]
 
 from __future__ import annotations
 
-import functools
 import gzip
 import json
 import os
 import subprocess
 import sys
 import tempfile
-import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +39,8 @@ from bench_common import (
     command_line,
     timed_strict_build,
 )
+
+from bc_scopes.static_server import serve_directory
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -100,15 +100,8 @@ class _StaticHandler(SimpleHTTPRequestHandler):
 def serve(site: Path, gzip_text: bool = True) -> Iterator[str]:
     """Serve `site` on a random loopback port for the duration of the block."""
     handler_class = type("Handler", (_StaticHandler,), {"gzip_text": gzip_text, "_cache": {}})
-    handler = functools.partial(handler_class, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_directory(site, handler_class) as base_url:
+        yield base_url
 
 
 def page_url(base: str, page: str) -> str:

@@ -8,17 +8,17 @@ temporary folders are private (0700), so the link tests serve a world-readable c
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import shutil
 import subprocess
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+
+from bc_scopes.static_server import serve_directory as serve_static
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,18 +87,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 @contextlib.contextmanager
 def serve_directory(directory: Path) -> Iterator[str]:
-    """Serve a folder over HTTP on 127.0.0.1 (a free port); yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        host, port = server.server_address[:2]
-        yield f"http://{host}:{port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    """Serve a folder on 127.0.0.1 with the LinkChecker-friendly handler; yield its URL."""
+    with serve_static(directory, _QuietHandler) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
+
+from bc_scopes.static_server import serve_directory
 
 from .cases import hostile_render_document
 from .support import copy_docs_project, run_strict_build
@@ -57,17 +55,7 @@ def built_hostile_site(hostile_build: HostileBuild) -> HostileBuild:
 @pytest.fixture(scope="session")
 def hostile_site_url(built_hostile_site: HostileBuild) -> Iterator[str]:
     """The hostile build served over real HTTP on a random loopback port."""
-    handler = functools.partial(_QuietHandler, directory=str(built_hostile_site.site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_directory(built_hostile_site.site) as base_url:
+        yield base_url
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        return
