@@ -209,7 +209,7 @@ class BigCommerceClient:
         if not path.startswith("/v2/") and not path.startswith("/v3/"):
             raise ValueError("probe paths start with /v2/ or /v3/")
         headers = {
-            "X-Auth-Token": self._token.reveal(),
+            "X-Auth-Token": self._token.header_value(),  # redacted repr: safe in tracebacks
             "Accept": "application/json",
             "User-Agent": USER_AGENT,
         }

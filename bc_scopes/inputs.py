@@ -11,12 +11,12 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bc_scopes.secrets import Secret
+from bc_scopes.secrets import RedactedText, Secret
 from bc_scopes.storehash import StoreHashError, normalise_store_hash
 
 DEFAULT_API_URL = "https://api.bigcommerce.com"
@@ -36,6 +36,30 @@ _NETLOC = re.compile(r"^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
 
 class InputError(ValueError):
     """Input the checker cannot use. The message is one line and holds no secret."""
+
+
+class HiddenValues(Mapping[str, str]):
+    """A read-only view of the environment whose values never show in a repr.
+
+    `os.environ` in a local variable prints every secret of the machine (CI tokens
+    included) when a traceback is shown with locals (`pytest -l`); this view prints
+    nothing, and each value it hands out is text with a redacted repr.
+    """
+
+    def __init__(self, source: Mapping[str, str]) -> None:
+        self._source = source
+
+    def __getitem__(self, name: str) -> str:
+        return RedactedText(self._source[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._source)
+
+    def __len__(self) -> int:
+        return len(self._source)
+
+    def __repr__(self) -> str:
+        return "HiddenValues(...)"
 
 
 @dataclass(frozen=True)
@@ -104,7 +128,7 @@ def normalise_api_url(raw: str) -> str:
 
 def clean_secret(raw: str, label: str) -> Secret:
     """Strip pasted whitespace and refuse values that cannot be a credential."""
-    value = raw.strip()
+    value = RedactedText(raw.strip())  # a traceback with locals shows Secret('***')
     if not value:
         raise InputError(f"the {label} is empty; paste it from the credentials file")
     if any(char.isspace() for char in value):
@@ -139,9 +163,11 @@ def read_secret_file(path: str, label: str) -> Secret:
     if len(raw) > MAX_SECRET_FILE_BYTES:
         raise InputError(f"the {label} file {path} is too large; it should hold the value only")
     try:
-        text = raw.decode("utf-8-sig")
+        text = RedactedText(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError(f"the {label} file {path} is not UTF-8 text") from None
+    finally:
+        raw = b""  # keep no readable copy of the secret in this frame's locals
     return clean_secret(text, f"{label} (from {path})")
 
 
@@ -167,7 +193,7 @@ def resolve_inputs(
     prompt: Callable[[], str] | None = None,
 ) -> CheckInputs:
     """Build validated inputs. Flags win over the environment; `prompt` asks for a missing token."""
-    environment = os.environ if env is None else env
+    environment = HiddenValues(os.environ if env is None else env)
 
     raw_hash = store_hash if store_hash is not None else environment.get(ENV_STORE_HASH)
     if raw_hash is None or not raw_hash.strip():
@@ -205,8 +231,11 @@ def resolve_inputs(
                 f"the access token and the {label} hold the same value; the Access Token is a "
                 "separate line in the credentials file"
             )
-    if hash_value == token.reveal() or any(
-        other is not None and hash_value == other.reveal() for other in (client_id, client_secret)
+    # The hash is lowercased on the way in, so compare lowercased: a token with capitals
+    # pasted as the hash must not be printed as "store <token>" or put in a URL.
+    if any(
+        other is not None and hash_value == other.reveal().lower()
+        for other in (token, client_id, client_secret)
     ):
         raise InputError(
             f"{ENV_STORE_HASH} holds one of the credentials instead of the store hash; "

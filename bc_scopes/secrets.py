@@ -16,6 +16,15 @@ from typing import NoReturn
 REDACTED = "Secret('***')"
 
 
+class RedactedText(str):
+    """A str that sends its real characters but never shows them in a repr."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return REDACTED
+
+
 class Secret:
     """A credential value that never shows itself by accident."""
 
@@ -29,6 +38,14 @@ class Secret:
     def reveal(self) -> str:
         """The real value. Call it only where the value leaves for BigCommerce."""
         return self._value
+
+    def header_value(self) -> str:
+        """The value for an HTTP header: real text whose repr stays redacted.
+
+        The headers dict sits in the client's frame while a request is made; a
+        traceback shown with locals (`pytest -l`) would print it otherwise.
+        """
+        return RedactedText(self._value)
 
     def __repr__(self) -> str:
         return REDACTED
