@@ -187,6 +187,9 @@ def to_json(report: Report) -> dict[str, Any]:
             "name": result.row.name,
             "required": result.row.required,
             "detected": result.detected,
+            # The control-panel words, for people and for tools that match the table's text.
+            "required_label": level_label(result.row.required),
+            "detected_label": level_label(result.detected) if result.detected else None,
             "verdict": result.verdict.value,
             "docs_url": report.row_url(result),
             "reason": result.reason,
