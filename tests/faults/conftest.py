@@ -6,7 +6,7 @@ check all read the same run of each scenario, so the three questions cost one ru
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from checker.support import STORE_HASH
@@ -50,7 +50,7 @@ def scenarios(
 
 
 @pytest.fixture(scope="session")
-def scenario(scenarios: ScenarioRunner):  # noqa: ANN201 - a lookup function
+def scenario(scenarios: ScenarioRunner) -> Callable[[str], ScenarioRun]:
     """scenario('case-id') -> its (cached) run."""
 
     def run(case_id: str) -> ScenarioRun:

@@ -22,7 +22,7 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from checker.support import ENV_NAMES, STORE_HASH, required_scopes
@@ -281,8 +281,16 @@ def captured_logs() -> Iterator[io.StringIO]:
         root.setLevel(previous)
 
 
-def run_cli(argv: list[str], env: Mapping[str, str | None], fast: bool = False) -> tuple:
-    """`bc-scopes <argv>` in-process: (exit code, stdout, stderr, logs, escaped traceback)."""
+class CliResult(NamedTuple):
+    code: int | None  # None when an exception escaped main()
+    out: str
+    err: str
+    logs: str
+    traceback: str  # the escaped exception, formatted; empty when none escaped
+
+
+def run_cli(argv: list[str], env: Mapping[str, str | None], fast: bool = False) -> CliResult:
+    """`bc-scopes <argv>` in-process, with stdout, stderr and every log record captured."""
     out, err = io.StringIO(), io.StringIO()
     escaped = ""
     code: int | None = None
@@ -305,7 +313,7 @@ def run_cli(argv: list[str], env: Mapping[str, str | None], fast: bool = False) 
                 code = cli.main(argv)
             except Exception:  # an escaped exception is a finding; keep it to search it
                 escaped = traceback.format_exc()
-    return code, out.getvalue(), err.getvalue(), logs.getvalue(), escaped
+    return CliResult(code, out.getvalue(), err.getvalue(), logs.getvalue(), escaped)
 
 
 class ScenarioRunner:

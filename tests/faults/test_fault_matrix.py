@@ -18,6 +18,7 @@ import pytest
 
 from bc_scopes import exitcodes
 from bc_scopes.client import ClientPolicy
+from bc_scopes.model import ScopeTable
 
 from .cases import (
     BASELINE,
@@ -48,7 +49,7 @@ def assert_message_on_one_line(run: ScenarioRun, message: str) -> None:
     assert lines, f"{message!r} is not on any line of the output:\n{run.out}"
 
 
-def assert_preflight_stop(run: ScenarioRun, table) -> None:  # noqa: ANN001
+def assert_preflight_stop(run: ScenarioRun, table: ScopeTable) -> None:
     """No probe sent, every testable row unknown, no per-row table printed."""
     assert {r.api_path for r in run.requests} <= {PREFLIGHT}
     assert run.report["preflight"]["ok"] is False
@@ -102,7 +103,7 @@ def statuses(run: ScenarioRun, path: str) -> list[int | None]:
 def test_429_with_reset_headers_waits_the_reset_then_completes(scenario):
     run = scenario("429-with-reset-headers")
     assert statuses(run, "/v3/store/systemlogs") == [429, 429, 429, 200]
-    assert run.seconds >= 0.15
+    assert run.seconds >= 3 * 0.150  # three waits of the 150 ms reset, one after another
 
 
 def test_429_without_reset_headers_waits_the_fallback_once(scenario):
@@ -119,9 +120,9 @@ def test_429_without_reset_headers_gives_up_after_a_bounded_number_of_tries(scen
 
 def test_a_quota_other_apps_half_used_is_waited_for_not_overrun(scenario):
     run = scenario("quota-runs-out-halfway-then-resets")
-    assert 429 not in statuses(run, "/v3/store/systemlogs")
+    # 20 requests were left in the window and the check needs more: it waited for the reset.
+    assert len(run.requests) == len(scenario(BASELINE).requests) > 20
     assert 429 not in [request.status for request in run.requests]
-    assert run.seconds >= 0.2  # it paused for the window to reset
 
 
 def test_a_quota_that_runs_out_for_good_leaves_unprobed_rows_unknown(scenario, table):
@@ -210,18 +211,22 @@ def test_combined_faults_end_right_or_unknown_never_wrong(scenario, table, seed)
 
     assert_reads_well(run)
     assert wrong_claims(table, run.report, run.scopes) == []
+    assert run.report["safety_stop"] is None
     assert run.code == exit_code_for(run.verdicts())
     hit = {(method, path) for method, path in faulted_probes(seed)}
     before = baseline.verdicts()
-    for row in table.rows:
-        verdict = run.verdicts()[row.id]
+    for entry in run.report["scopes"]:
+        row, verdict = table.row(entry["id"]), entry["verdict"]
         assert verdict in (before[row.id], "unknown"), (row.id, verdict, before[row.id])
         related = [row] + [table.row(e.partition(":")[0]) for p in row.probes
                            for e in p.also_opened_by]
         touched = any(
             (p.method, p.path.split("?")[0]) in hit for other in related for p in other.probes
         )
-        if not touched:
+        # A 429 pauses the whole run and the request budget is shared: those two may
+        # reach rows no fault touched, and must say so.
+        shared_limit = "rate limit" in entry["reason"] or "request budget" in entry["reason"]
+        if not touched and not shared_limit:
             assert verdict == before[row.id], f"{row.id} changed though no fault touched it"
     assert run.trap_connections == 0
 
@@ -234,10 +239,11 @@ def test_the_combined_runs_really_combine_faults(scenario):
         assert len(run.requests) > len(scenario(case.baseline).requests)
         unknown_rows += list(run.verdicts().values()).count("unknown")
     assert unknown_rows >= len(COMBINED)
+    codes = {scenario(case.id).code for case in COMBINED}
+    assert codes == {1, 4}, "both a missing row and an incomplete check should be among them"
 
 
-def test_no_row_path_in_a_message_is_garbled(scenario):
-    """Probe paths quoted in reasons are the ones sent (no injection into the text)."""
+def test_an_unknown_row_names_the_request_that_failed_and_why(scenario):
     run = scenario("403-you-do-not-have-permission")
     orders = next(e for e in run.report["scopes"] if e["id"] == "orders")
     assert re.search(r"GET /v2/orders\?limit=1 could not be completed: 403", orders["reason"])

@@ -28,7 +28,7 @@ from bc_scopes.fakestore.server import FakeStore
 from bc_scopes.inputs import InputError, clean_secret, is_loopback_host, normalise_api_url
 from bc_scopes.storehash import MAX_STORE_HASH_LENGTH, StoreHashError, normalise_store_hash
 
-from .support import leaked_pieces, run_cli
+from .support import CliResult, Trap, leaked_pieces, run_cli
 
 PURE = settings(max_examples=400, deadline=None, database=None)
 CLI = settings(
@@ -297,8 +297,8 @@ def prop_store() -> Iterator[FakeStore]:
         yield store
 
 
-def check(value_env: dict[str, str | None], args: tuple[str, ...] = ()) -> tuple:
-    return run_cli(["check", *args], value_env)
+def check(env: dict[str, str | None], args: tuple[str, ...] = ()) -> CliResult:
+    return run_cli(["check", *args], env)
 
 
 def base_env(api_url: str) -> dict[str, str | None]:
@@ -309,11 +309,10 @@ def base_env(api_url: str) -> dict[str, str | None]:
     }
 
 
-def assert_refused_without_a_request(result: tuple, trap, before: int) -> None:  # noqa: ANN001
-    code, out, err, _logs, escaped = result
-    assert escaped == "", escaped
-    assert code == 2, out + err
-    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+def assert_refused_without_a_request(result: CliResult, trap: Trap, before: int) -> None:
+    assert result.traceback == "", result.traceback
+    assert result.code == 2, result.out + result.err
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
     assert trap.connections == before, "a refused value still opened a connection"
 
 
@@ -355,7 +354,7 @@ def test_cli_api_url_that_must_be_refused_exits_2_without_a_connection(trap, pas
     before = trap.connections
     result = check(base_env(value))
     assert_refused_without_a_request(result, trap, before)
-    assert leaked_pieces(result[1] + result[2], "cnrytoken0123456789abcdef") == []
+    assert leaked_pieces(result.out + result.err, "cnrytoken0123456789abcdef") == []
 
 
 @pytest.mark.parametrize(

@@ -121,7 +121,7 @@ def plugin_env(fault_store, monkeypatch):
     return fault_store
 
 
-def plugin_outputs(pytester, result) -> dict[str, str]:  # noqa: ANN001
+def plugin_outputs(pytester: pytest.Pytester, result: pytest.RunResult) -> dict[str, str]:
     junit = pytester.path / "junit.xml"
     return {
         "stdout": result.stdout.str(),
