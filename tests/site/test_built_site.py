@@ -1,0 +1,186 @@
+"""The built guide shows the data: expectations are computed from scopes.yaml and the
+troubleshooting records, then looked for in the HTML that `mkdocs build --strict` wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup
+
+from bc_scopes.levels import level_label
+from bc_scopes.troubleshooting import PROBLEMS
+
+TEMPLATE_MARKERS = ("{{", "}}", "{%", "%}", "{#", "{ #")
+# The CI example on the verify page shows GitHub Actions expressions on purpose
+# (kept literal with {% raw %}); they start with "$", which a Jinja leftover never does.
+GITHUB_EXPRESSION = re.compile(r"\$\{\{ [A-Za-z0-9_.]+ \}\}")
+
+
+def scopes_path(scope_table) -> str:
+    return "/" + scope_table.guide.scopes_page
+
+
+def troubleshooting_path(scope_table) -> str:
+    return "/" + scope_table.guide.troubleshooting_page
+
+
+def test_scope_table_shows_one_row_per_entry_in_order(read_page, scope_table) -> None:
+    table = read_page(scopes_path(scope_table)).select_one('table[data-bc-table="scopes"]')
+    body_rows = table.select("tbody > tr")
+    assert [tr["data-row-id"] for tr in body_rows] == [row.id for row in scope_table.rows]
+    assert [tr.select_one(".bc-row-name").get_text() for tr in body_rows] == [
+        row.name for row in scope_table.rows
+    ]
+    assert [tr.select_one(".bc-level").get_text() for tr in body_rows] == [
+        level_label(row.required) for row in scope_table.rows
+    ]
+    assert [tr.select_one(".bc-scope-string").get_text() for tr in body_rows] == [
+        row.required_scope_string or "no scope" for row in scope_table.rows
+    ]
+    assert [tr.select_one(".bc-reason").get_text() for tr in body_rows] == [
+        row.reason for row in scope_table.rows
+    ]
+
+
+def test_leave_at_none_rows_sit_outside_the_main_table(read_page, scope_table) -> None:
+    page = read_page(scopes_path(scope_table))
+    table = page.select_one('table[data-bc-table="leave-at-none"]')
+    body_rows = table.select("tbody > tr")
+    assert [tr.select_one(".bc-row-name").get_text() for tr in body_rows] == [
+        row.name for row in scope_table.leave_at_none
+    ]
+    assert {tr.select_one(".bc-level").get_text() for tr in body_rows} == {level_label("none")}
+    main_ids = {tr["data-row-id"] for tr in page.select('table[data-bc-table="scopes"] tbody tr')}
+    assert main_ids.isdisjoint(row.id for row in scope_table.leave_at_none)
+
+
+def test_every_row_anchor_and_alias_is_on_the_page_once(read_page, scope_table) -> None:
+    page = read_page(scopes_path(scope_table))
+    for row in (*scope_table.rows, *scope_table.leave_at_none):
+        for anchor in (row.anchor, *row.alias_anchors):
+            assert len(page.find_all(id=anchor)) == 1, f"#{anchor} must appear exactly once"
+        link = page.select_one(f'a.bc-row-link[href="#{row.anchor}"]')
+        assert link is not None, f"{row.id} has no link icon to its own anchor"
+        assert row.name in link["aria-label"]
+
+
+def test_ids_are_unique_on_every_page(read_page, page_paths) -> None:
+    for path in page_paths:
+        counts = Counter(tag["id"] for tag in read_page(path).find_all(id=True))
+        repeated = sorted(anchor for anchor, count in counts.items() if count > 1)
+        assert not repeated, f"{path} repeats ids {repeated}"
+
+
+def _visible_text_and_attributes(page: BeautifulSoup) -> str:
+    body = BeautifulSoup(str(page.body), "html.parser")
+    for tag in body.find_all(["script", "style"]):
+        tag.decompose()
+    attribute_values = [
+        " ".join(value) if isinstance(value, list) else value
+        for tag in body.find_all(True)
+        for value in tag.attrs.values()
+    ]
+    return body.get_text() + "\n" + "\n".join(attribute_values) + "\n" + page.title.get_text()
+
+
+def test_no_template_syntax_is_left_in_any_page(read_page, page_paths) -> None:
+    for path in page_paths:
+        text = GITHUB_EXPRESSION.sub("", _visible_text_and_attributes(read_page(path)))
+        for marker in TEMPLATE_MARKERS:
+            assert marker not in text, f"{path} still contains {marker!r}"
+
+
+def test_canonical_urls_use_the_site_url_of_scopes_yaml(read_page, scope_table) -> None:
+    canonical = read_page(scopes_path(scope_table)).select_one('link[rel="canonical"]')["href"]
+    assert canonical == scope_table.guide.site_url + scope_table.guide.scopes_page
+    row = scope_table.rows[0]
+    assert scope_table.guide.row_url(row.id) == f"{canonical}#{row.anchor}"
+
+
+def test_troubleshooting_sections_use_the_problem_anchors(read_page, scope_table) -> None:
+    page = read_page(troubleshooting_path(scope_table))
+    headings = [h for h in page.select("article h2") if h.get("id") in {p.anchor for p in PROBLEMS}]
+    assert [h["id"] for h in headings] == [p.anchor for p in PROBLEMS]
+    for heading, entry in zip(headings, PROBLEMS, strict=True):
+        assert heading.get_text().rstrip("¶") == entry.title
+        assert heading.select_one("a.headerlink")["href"] == f"#{entry.anchor}"
+
+
+def test_exit_code_table_links_each_problem(read_page) -> None:
+    page = read_page("/verify/")
+    heading = page.find(id="exit-codes")
+    table = heading.find_next("table")
+    rows = {
+        tr.find("td").get_text(): [a["href"] for a in tr.find_all("a")]
+        for tr in table.select("tbody tr")
+    }
+    for entry in PROBLEMS:
+        assert f"../troubleshooting/#{entry.anchor}" in rows[str(entry.exit_code)]
+
+
+def test_changes_page_names_each_changed_row_with_a_link(read_page, scope_table) -> None:
+    page = read_page("/changes/")
+    for entry in scope_table.changelog:
+        section = page.find(id=f"change-{entry.date}")
+        assert section is not None, f"no section for the {entry.date} entry"
+        hrefs = [a["href"] for a in section.find_next("p").find_next("p").find_all("a")]
+        assert hrefs == [f"../scopes/#scope-{row_id}" for row_id in entry.rows]
+
+
+def test_links_to_row_anchors_resolve_on_every_page(
+    read_page, page_paths, scope_table
+) -> None:
+    known = {row.anchor for row in (*scope_table.rows, *scope_table.leave_at_none)}
+    known |= {alias for row in scope_table.rows for alias in row.alias_anchors}
+    for path in page_paths:
+        for link in read_page(path).select('a[href*="#scope-"]'):
+            target = urlsplit(urljoin(f"https://site{path}", link["href"]))
+            assert target.path == "/" + scope_table.guide.scopes_page, (path, link["href"])
+            assert target.fragment in known, f"{path} links to unknown {link['href']}"
+
+
+def test_every_page_has_one_title_and_a_description(read_page, page_paths) -> None:
+    for path in page_paths:
+        page = read_page(path)
+        assert len(page.select("article h1")) == 1, path
+        description = page.select_one('meta[name="description"]')
+        assert description is not None and len(description["content"]) > 40, path
+
+
+def test_pages_load_nothing_from_other_hosts(read_page, page_paths) -> None:
+    selectors = ("script[src]", "link[rel=stylesheet]", "link[rel=preload]", "img[src]",
+                 "iframe[src]", "source[src]", "link[rel=preconnect]")
+    for path in page_paths:
+        page = read_page(path)
+        for tag in page.select(", ".join(selectors)):
+            address = tag.get("src") or tag.get("href")
+            assert not re.match(r"^(https?:)?//", address), f"{path} loads {address}"
+
+
+def test_api_path_figure_is_an_accessible_image(read_page) -> None:
+    svg = read_page("/store-hash/").select_one("figure svg")
+    assert svg["role"] == "img"
+    label_ids = svg["aria-labelledby"].split()
+    texts = [svg.find(id=label_id).get_text() for label_id in label_ids]
+    assert texts[0] and "abcde" in texts[1]
+    assert [t.get_text() for t in svg.select("text.bc-fig-text")] == [
+        "https://api.bigcommerce.com", "/stores/", "abcde", "/v3/"]
+
+
+def test_demo_output_snippet_is_shown_verbatim(read_page, repo_root: Path) -> None:
+    snippet = (repo_root / "docs" / "snippets" / "demo-output.txt").read_text(encoding="utf-8")
+    blocks = [pre.get_text() for pre in read_page("/verify/").select("pre")]
+    assert snippet.rstrip("\n") + "\n" in blocks or snippet in blocks
+
+
+def test_snippets_are_not_published(built_site: Path) -> None:
+    assert not (built_site / "snippets").exists()
+
+
+def test_prose_counts_come_from_the_data(read_page, scope_table) -> None:
+    text = read_page(scopes_path(scope_table)).get_text(" ")
+    assert f"Set these {len(scope_table.rows)} rows" in " ".join(text.split())
