@@ -20,6 +20,9 @@ from bc_scopes.model import ScopeTable, load_scope_table
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# pytester drives the checker plugin's tests; only the root conftest may load plugins.
+pytest_plugins = ["pytester"]
+
 
 def build_site(project_dir: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
     """Run a real strict build of `project_dir` into `site_dir` and return the result.

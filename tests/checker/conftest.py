@@ -29,12 +29,6 @@ from .support import (
 )
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """pytester drives the plugin tests (a non-root conftest may not set pytest_plugins)."""
-    if not config.pluginmanager.has_plugin("pytester"):
-        config.pluginmanager.import_plugin("pytester")
-
-
 @pytest.fixture(scope="session")
 def table() -> ScopeTable:
     return load_scope_table()

@@ -18,12 +18,6 @@ from .cases import CASES_BY_ID
 from .support import ScenarioRun, ScenarioRunner, Trap
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """pytester drives the plugin audit (a non-root conftest may not set pytest_plugins)."""
-    if not config.pluginmanager.has_plugin("pytester"):
-        config.pluginmanager.import_plugin("pytester")
-
-
 @pytest.fixture(scope="session")
 def table() -> ScopeTable:
     return load_scope_table()
