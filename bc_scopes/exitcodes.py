@@ -8,6 +8,7 @@ FAILED = 1
 BAD_INPUT = 2
 REJECTED = 3
 INCOMPLETE = 4
+INTERRUPTED = 130  # Ctrl-C: the shell's convention (128 + SIGINT)
 
 MEANINGS: dict[int, str] = {
     OK: "every verifiable row is ok; excess rows are warnings",
@@ -15,4 +16,5 @@ MEANINGS: dict[int, str] = {
     BAD_INPUT: "bad input (malformed store hash, empty token, unreadable file); nothing was sent",
     REJECTED: "credentials or store rejected (401, or a store hash the API does not know)",
     INCOMPLETE: "the check could not be completed (some row unknown and none missing)",
+    INTERRUPTED: "interrupted (Ctrl-C); no request was sent after it",
 }

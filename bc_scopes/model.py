@@ -18,8 +18,9 @@ from typing import Any
 
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SCOPES_FILE = REPO_ROOT / "scopes.yaml"
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
+SCOPES_FILE_NAME = "scopes.yaml"
 SCHEMA_FILE_NAME = "scopes.schema.json"
 MAX_FILE_BYTES = 512 * 1024
 ROW_ANCHOR_PREFIX = "scope-"
@@ -27,6 +28,22 @@ ROW_ANCHOR_PREFIX = "scope-"
 
 class ScopeFileError(ValueError):
     """A scopes file that cannot be used. The message is one line, ready to print."""
+
+
+@dataclass(frozen=True)
+class Opener:
+    """Another row's level whose scope also opens a probe's route ("row-id:level" in YAML)."""
+
+    row_id: str
+    level: str
+
+    @classmethod
+    def parse(cls, text: str) -> Opener:
+        row_id, _, level = text.partition(":")
+        return cls(row_id, level)
+
+    def __str__(self) -> str:
+        return f"{self.row_id}:{self.level}"
 
 
 @dataclass(frozen=True)
@@ -39,14 +56,19 @@ class Probe:
     body: Any = None
     ambiguous_grant: bool = False
     source: str = ""
-    # Rows whose scope also opens the route, as "row-id:level". An ambiguous
-    # grant becomes evidence once each of them is proven below that level.
-    also_opened_by: tuple[str, ...] = ()
+    # Rows whose scope also opens the route. An ambiguous grant becomes
+    # evidence once each of them is proven below that level.
+    also_opened_by: tuple[Opener, ...] = ()
 
 
 @dataclass(frozen=True)
 class ScopeRow:
-    """A row of the scope form that the integration has a requirement for."""
+    """A row of the control panel's scope form.
+
+    Rows of the main table carry a required level and probes; rows of the
+    "leave at None" list have their lowest level as `required`. One type for both
+    keeps every lookup, anchor and renderer the same for the two lists.
+    """
 
     id: str
     name: str
@@ -76,26 +98,6 @@ class ScopeRow:
 
 
 @dataclass(frozen=True)
-class NoneRow:
-    """A row the control panel shows that must stay at None."""
-
-    id: str
-    name: str
-    levels: tuple[str, ...]
-    scope_strings: dict[str, str]
-    reason: str
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def anchor(self) -> str:
-        return ROW_ANCHOR_PREFIX + self.id
-
-    @property
-    def alias_anchors(self) -> tuple[str, ...]:
-        return tuple(ROW_ANCHOR_PREFIX + alias for alias in self.aliases)
-
-
-@dataclass(frozen=True)
 class ChangelogEntry:
     date: str
     rows: tuple[str, ...]
@@ -119,15 +121,26 @@ class GuideLinks:
 class ScopeTable:
     guide: GuideLinks
     rows: tuple[ScopeRow, ...]
-    leave_at_none: tuple[NoneRow, ...]
+    leave_at_none: tuple[ScopeRow, ...]
     changelog: tuple[ChangelogEntry, ...]
     source: str = field(default="scopes.yaml", compare=False)
 
+    @property
+    def all_rows(self) -> tuple[ScopeRow, ...]:
+        """Both lists, main table first: what the control panel shows."""
+        return self.rows + self.leave_at_none
+
     def row(self, row_id: str) -> ScopeRow:
-        for row in self.rows:
+        """The row with this id or alias, from either list."""
+        for row in self.all_rows:
             if row.id == row_id or row_id in row.aliases:
                 return row
-        raise KeyError(row_id)
+        raise KeyError(f"no scope row with id or alias '{row_id}' in {self.source}")
+
+    @property
+    def version(self) -> str:
+        """The table's version: the date of its newest changelog entry."""
+        return max((entry.date for entry in self.changelog), default="unversioned")
 
 
 _ALIAS_REFUSAL = "YAML anchors and aliases are not allowed; write each value out"
@@ -162,15 +175,30 @@ def _refuse_anchors_and_aliases(text: str) -> None:
             raise yaml.composer.ComposerError(None, None, _ALIAS_REFUSAL, event.start_mark)
 
 
+def _bundled(name: str) -> Path:
+    """A data file: the repository's top-level copy in a clone, the packaged copy once installed.
+
+    The top-level file is the single source; the build copies it into the package
+    (see setup.py), so an installed command finds the same table.
+    """
+    top_level = REPO_ROOT / name
+    if (REPO_ROOT / "pyproject.toml").is_file() and top_level.is_file():
+        return top_level
+    return PACKAGE_DIR / "data" / name
+
+
+def default_scopes_file() -> Path:
+    """Where `scopes.yaml` is when no --scopes-file is given."""
+    return _bundled(SCOPES_FILE_NAME)
+
+
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
-    for candidate in (
-        REPO_ROOT / SCHEMA_FILE_NAME,
-        Path(__file__).parent / "data" / SCHEMA_FILE_NAME,
-    ):
-        if candidate.is_file():
-            return json.loads(candidate.read_text(encoding="utf-8"))
-    raise ScopeFileError(f"{SCHEMA_FILE_NAME} not found next to scopes.yaml; reinstall the project")
+    path = _bundled(SCHEMA_FILE_NAME)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError:
+        raise ScopeFileError(f"{SCHEMA_FILE_NAME} not found; reinstall bc-scopes") from None
 
 
 def parse_yaml_text(text: str, source: str) -> Any:
@@ -316,12 +344,34 @@ def _check_semantics(document: dict[str, Any], source: str) -> None:
                             f"{source}: {where}: level '{probe['level']}' must be one of the row's "
                             "levels above its lowest."
                         )
+                    for opener in probe.get("also_opened_by", []):
+                        _check_opener(document, opener, source, where)
                     if probe["method"] == "GET" and "body" in probe:
                         raise ScopeFileError(f"{source}: {where}: a GET probe cannot have a body.")
                     if probe["method"] != "GET" and "body" not in probe:
                         raise ScopeFileError(
                             f"{source}: {where}: a write probe needs a body that cannot succeed."
                         )
+
+
+def _check_opener(document: dict[str, Any], text: str, source: str, where: str) -> None:
+    """An opener must name a row of either list and one of that row's levels above None."""
+    opener = Opener.parse(text)
+    rows = {entry["id"]: entry for entry in document["scopes"] + document["leave_at_none"]}
+    for entry in document["scopes"] + document["leave_at_none"]:
+        for alias in entry.get("aliases", []):
+            rows.setdefault(alias, entry)
+    other = rows.get(opener.row_id)
+    if other is None:
+        raise ScopeFileError(
+            f"{source}: {where}, field 'also_opened_by': '{text}' names no row; use an id of "
+            "scopes or leave_at_none."
+        )
+    if opener.level not in other["levels"] or opener.level == other["levels"][0]:
+        raise ScopeFileError(
+            f"{source}: {where}, field 'also_opened_by': '{text}': '{opener.level}' is not a "
+            f"level of {opener.row_id} above its lowest ({', '.join(other['levels'][1:])})."
+        )
 
 
 def _build(document: dict[str, Any], source: str) -> ScopeTable:
@@ -336,7 +386,14 @@ def _build(document: dict[str, Any], source: str) -> ScopeTable:
             reason=entry["reason"],
             aliases=tuple(entry.get("aliases", [])),
             probes=tuple(
-                Probe(**{**probe, "also_opened_by": tuple(probe.get("also_opened_by", ()))})
+                Probe(
+                    **{
+                        **probe,
+                        "also_opened_by": tuple(
+                            Opener.parse(text) for text in probe.get("also_opened_by", ())
+                        ),
+                    }
+                )
                 for probe in entry.get("probes", [])
             ),
             confirm_by_eye=entry.get("confirm_by_eye", ""),
@@ -344,9 +401,10 @@ def _build(document: dict[str, Any], source: str) -> ScopeTable:
         for entry in document["scopes"]
     )
     none_rows = tuple(
-        NoneRow(
+        ScopeRow(
             id=entry["id"],
             name=entry["name"],
+            required=entry["levels"][0],
             levels=tuple(entry["levels"]),
             scope_strings=dict(entry["scope_strings"]),
             reason=entry["reason"],
@@ -378,12 +436,17 @@ def parse_scope_table(text: str, source: str = "scopes.yaml") -> ScopeTable:
 
 def load_scope_table(path: str | Path | None = None) -> ScopeTable:
     """Read and validate a scopes file (the repository's `scopes.yaml` by default)."""
-    file_path = Path(path) if path is not None else DEFAULT_SCOPES_FILE
+    file_path = Path(path) if path is not None else default_scopes_file()
     source = file_path.name if path is None else str(file_path)
     try:
-        raw = file_path.read_bytes()
+        with file_path.open("rb") as handle:
+            # Never more than the limit plus one byte: /dev/zero or a huge file must not
+            # be read whole before the size check.
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ScopeFileError(f"{source}: file not found. Check the path.") from None
+    except IsADirectoryError:
+        raise ScopeFileError(f"{source}: is a folder, not a file. Check the path.") from None
     except OSError as error:
         raise ScopeFileError(f"{source}: cannot read the file ({error.strerror}).") from None
     if len(raw) > MAX_FILE_BYTES:

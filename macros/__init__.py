@@ -1,7 +1,7 @@
 """mkdocs-macros entry point: names the pages can use, nothing more.
 
 Thin on purpose. The data comes from bc_scopes.model (the only loader) and the text
-from bc_scopes.render (pure, unit-tested). This module only knows where the files
+from bc_scopes.guide.render (pure, unit-tested). This module only knows where the files
 are and which page is being rendered, so links are relative to that page.
 
 The scopes file is read from the folder of mkdocs.yml, not from the installed
@@ -20,7 +20,8 @@ except ImportError:  # Zensical runs these macros without MkDocs installed.
     class PluginError(RuntimeError):  # type: ignore[no-redef]
         """Stand-in so a bad scopes.yaml still stops a Zensical build with one line."""
 
-from bc_scopes import exitcodes, render
+from bc_scopes import exitcodes
+from bc_scopes.guide import render
 from bc_scopes.levels import level_label
 from bc_scopes.model import ScopeFileError, ScopeTable, load_scope_table
 from bc_scopes.troubleshooting import PROBLEMS, problem
@@ -68,31 +69,9 @@ def define_env(env: Any) -> None:
         return render.render_leave_at_none_table(table.leave_at_none)
 
     @env.macro
-    def row_name(row_id: str) -> str:
-        return render.markdown_text(render.find_row(table, row_id).name)
-
-    @env.macro
-    def row_level(row_id: str) -> str:
-        row = render.find_row(table, row_id)
-        return level_label(getattr(row, "required", "none"))
-
-    @env.macro
     def level_name(level: str) -> str:
         """A level as the control panel words it, e.g. level_name('none') -> 'None'."""
         return level_label(level)
-
-    @env.macro
-    def row_anchor(row_id: str) -> str:
-        return render.find_row(table, row_id).anchor
-
-    @env.macro
-    def row_link(row_id: str) -> str:
-        return render.row_markdown_link(render.find_row(table, row_id), link_to(SCOPES_PAGE))
-
-    @env.macro
-    def rows_at_level(level: str) -> str:
-        rows = [row for row in table.rows if row.required == level]
-        return render.render_row_links(rows, link_to(SCOPES_PAGE))
 
     @env.macro
     def level_summary() -> str:
@@ -102,10 +81,6 @@ def define_env(env: Any) -> None:
     def confirm_by_eye_list() -> str:
         listing = render.render_confirm_by_eye(table.rows, link_to(SCOPES_PAGE))
         return listing or "The report names each such row and what to look at."
-
-    @env.macro
-    def count_at_level(level: str) -> int:
-        return sum(1 for row in table.rows if row.required == level)
 
     @env.macro
     def changelog() -> str:

@@ -26,15 +26,15 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from bc_scopes.client import ClientPolicy  # noqa: E402
-from bc_scopes.demo import DEMO_ACCESS_TOKEN, DEMO_TOKEN_SCOPES  # noqa: E402
+from bc_scopes.checker.client import ClientPolicy  # noqa: E402
+from bc_scopes.checker.demo import DEMO_ACCESS_TOKEN, DEMO_TOKEN_SCOPES  # noqa: E402
 from bc_scopes.fakestore.faults import Fault, FaultKind  # noqa: E402
 from bc_scopes.fakestore.server import FakeStore  # noqa: E402
-from bc_scopes.inputs import CheckInputs  # noqa: E402
+from bc_scopes.checker.inputs import CheckInputs  # noqa: E402
 from bc_scopes.model import DEFAULT_SCOPES_FILE, load_scope_table  # noqa: E402
-from bc_scopes.probes import unique_probes  # noqa: E402
+from bc_scopes.checker.probes import unique_probes  # noqa: E402
 from bc_scopes.runner import RunOptions, run_check_session  # noqa: E402
-from bc_scopes.secrets import Secret  # noqa: E402
+from bc_scopes.checker.secrets import Secret  # noqa: E402
 
 STORE_HASH = "bench1"
 

@@ -40,7 +40,7 @@ from bench_common import (
     timed_strict_build,
 )
 
-from bc_scopes.static_server import serve_directory
+from bc_scopes.devtools.static_server import serve_directory
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

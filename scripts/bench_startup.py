@@ -28,8 +28,8 @@ def help_command() -> tuple[list[str], str]:
     console_script = Path(sys.executable).parent / "bc-scopes"
     if console_script.exists():
         return [str(console_script), "--help"], ".venv/bin/bc-scopes --help"
-    module_command = [sys.executable, "-m", "bc_scopes.cli", "--help"]
-    return module_command, ".venv/bin/python -m bc_scopes.cli --help"
+    module_command = [sys.executable, "-m", "bc_scopes.checker.cli", "--help"]
+    return module_command, ".venv/bin/python -m bc_scopes.checker.cli --help"
 
 
 def environment() -> dict[str, str]:
@@ -128,15 +128,15 @@ def main() -> int:
     result.add("`python -c pass` median (baseline)", seconds(baseline_median), "s")
     result.add("cost above bare Python (median)", seconds(help_median - baseline_median), "s")
 
-    total_us, offenders = import_offenders("bc_scopes.cli")
-    print(f"  import bc_scopes.cli adds {total_us / 1000:.1f} ms; slowest imports "
+    total_us, offenders = import_offenders("bc_scopes.checker.cli")
+    print(f"  import bc_scopes.checker.cli adds {total_us / 1000:.1f} ms; slowest imports "
           "(python -X importtime; cumulative ms, self ms):")
     for cumulative, own, name in offenders:
         print(f"    {cumulative / 1000:8.1f} {own / 1000:8.1f}  {name}")
-    result.add("`import bc_scopes.cli` (python -X importtime)", round(total_us / 1000, 1), "ms")
+    result.add("`import bc_scopes.checker.cli` (python -X importtime)", round(total_us / 1000, 1), "ms")
     result.notes.append(
-        "Slowest imports under bc_scopes.cli (`.venv/bin/python -X importtime -c "
-        "'import bc_scopes.cli'`, cumulative ms / self ms): "
+        "Slowest imports under bc_scopes.checker.cli (`.venv/bin/python -X importtime -c "
+        "'import bc_scopes.checker.cli'`, cumulative ms / self ms): "
         + "; ".join(f"{name} {cum / 1000:.1f}/{own / 1000:.1f}" for cum, own, name in offenders[:8])
     )
     result.write(args.json_out)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bc_scopes.demo import capture_demo_output
+from bc_scopes.checker.demo import capture_demo_output
 
 SNIPPET = Path(__file__).resolve().parent.parent / "docs" / "snippets" / "demo-output.txt"
 

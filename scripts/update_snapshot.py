@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO_ROOT))  # runnable with any python that has the proj
 
 try:
     from bc_scopes.model import ScopeFileError, load_scope_table
-    from bc_scopes.snapshot import (
+    from bc_scopes.devtools.snapshot import (
         SNAPSHOT_FILE_NAME,
         UPDATE_COMMAND,
         Snapshot,

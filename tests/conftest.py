@@ -15,13 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.docs import CHROMIUM, REPO_ROOT
 
-from bc_scopes.model import ScopeTable, load_scope_table
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-# pytester drives the checker plugin's tests; only the root conftest may load plugins.
-pytest_plugins = ["pytester"]
+# pytester drives the checker plugin's tests; the shared harness lives in tests/support.
+# Only the root conftest may load plugins.
+pytest_plugins = ["pytester", "support.fixtures"]
 
 
 def build_site(project_dir: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -48,17 +46,6 @@ def mkdocs_build() -> Callable[[Path, Path], subprocess.CompletedProcess[str]]:
 
 
 @pytest.fixture(scope="session")
-def repo_root() -> Path:
-    return REPO_ROOT
-
-
-@pytest.fixture(scope="session")
-def scope_table() -> ScopeTable:
-    """The repository's scopes.yaml, through the one loader."""
-    return load_scope_table(REPO_ROOT / "scopes.yaml")
-
-
-@pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The guide as `mkdocs build --strict` writes it; the build must pass."""
     site_dir = tmp_path_factory.mktemp("built") / "site"
@@ -67,7 +54,6 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site_dir
 
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

@@ -39,12 +39,6 @@ def scopes_at_or_above(row: ScopeRow, level: str) -> set[str]:
     return {scope for lv, scope in row.scope_strings.items() if row.rank(lv) >= row.rank(level)}
 
 
-def split_opener(entry: str) -> tuple[str, str]:
-    """'create-payments:create' -> ('create-payments', 'create')."""
-    row_id, _, level = entry.partition(":")
-    return row_id, level
-
-
 def _audit_probe(table: ScopeTable, routes: RouteTable, row: ScopeRow, probe: Probe) -> list[str]:
     problems: list[str] = []
     path = urlsplit(probe.path).path
@@ -67,8 +61,8 @@ def _audit_probe(table: ScopeTable, routes: RouteTable, row: ScopeRow, probe: Pr
         problems.append(f"other scopes open the route too ({sorted(others)}): set ambiguous_grant")
     if probe.also_opened_by:
         covered: set[str] = set()
-        for entry in probe.also_opened_by:
-            other_id, level = split_opener(entry)
+        for opener in probe.also_opened_by:
+            other_id, level = opener.row_id, opener.level
             try:
                 other = table.row(other_id)
             except KeyError:
@@ -104,7 +98,7 @@ def probe_audit(table: ScopeTable, routes: RouteTable, row: ScopeRow) -> list[Fi
         problems = _audit_probe(table, routes, row, probe)
         kind = "ambiguous" if probe.ambiguous_grant else "exclusive"
         if probe.also_opened_by:
-            kind += " unless " + ", ".join(probe.also_opened_by) + " proven absent"
+            kind += " unless " + ", ".join(map(str, probe.also_opened_by)) + " proven absent"
         head = f"{probe.method} {probe.path} -> {probe.level} [{kind}]"
         findings.append(Finding(head, counts_as_request=1))
         findings.extend(Finding("  " + text, problem=True) for text in problems)

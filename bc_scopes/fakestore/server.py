@@ -97,6 +97,9 @@ class FakeStore:
         self.rate = RateWindow(quota=quota, window_ms=window_ms)
         self.tokens: dict[str, frozenset[str]] = {}
         self.faults: list[Fault] = []
+        # A test that provokes a write on purpose (the safety stop) sets this, so the
+        # harness's never-mutate check at teardown lets that one run pass.
+        self.expect_mutations = False
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -126,6 +129,7 @@ class FakeStore:
             self._requests.clear()
             self.unknown_store_status = 404
             self.rate = RateWindow()
+            self.expect_mutations = False
 
     # records ---------------------------------------------------------------------------
     @property

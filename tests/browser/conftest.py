@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bc_scopes.static_server import serve_directory
+from bc_scopes.devtools.static_server import serve_directory
 
 CHROMIUM = Path("/usr/bin/chromium")
 VIEWPORT = {"width": 1280, "height": 800}

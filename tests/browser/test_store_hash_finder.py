@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bc_scopes.storehash import StoreHashError, normalise_store_hash
+from bc_scopes.checker.storehash import StoreHashError, normalise_store_hash
 
 pytestmark = pytest.mark.browser
 

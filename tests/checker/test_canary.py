@@ -10,10 +10,9 @@ from __future__ import annotations
 import secrets
 
 import pytest
+from support.store import ENV_NAMES, EXACT_TOKEN, STORE_HASH
 
 from bc_scopes.fakestore.faults import Fault, FaultKind
-
-from .support import ENV_NAMES, EXACT_TOKEN, STORE_HASH
 
 CANARY = secrets.token_hex(16)  # 32 characters, new for every test session
 CANARY_ID = secrets.token_hex(16)
@@ -70,19 +69,19 @@ SCENARIOS = {
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
-def test_no_secret_in_any_output(run_cli, store, name):
+def test_no_secret_in_any_output(check_cli, store, name):
     prepare, env, expected = SCENARIOS[name]
     prepare(store)
-    run = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": CANARY, **WITH_CLIENT, **env})
+    run = check_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": CANARY, **WITH_CLIENT, **env})
     assert run.code == expected, run.out + run.err
     assert_no_canary(run.everything())
 
 
-def test_no_secret_after_a_safety_stop(run_cli, store):
+def test_no_secret_after_a_safety_stop(check_cli, store):
     store.expect_mutations = True
     _granted(store, store.tokens[EXACT_TOKEN])
     store.add_fault(Fault(FaultKind.ACCEPT_WRITES))
-    run = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": CANARY, **WITH_CLIENT})
+    run = check_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": CANARY, **WITH_CLIENT})
     assert run.code == 4
     assert_no_canary(run.everything())
 
@@ -100,8 +99,8 @@ def test_no_secret_after_a_safety_stop(run_cli, store):
     ],
     ids=["space", "quotes", "non-ascii", "token-as-hash", "token-as-client-id", "braces", "domain"],
 )
-def test_no_secret_in_bad_input_errors(run_cli, store, env):
-    run = run_cli(env=env, outputs=False)
+def test_no_secret_in_bad_input_errors(check_cli, store, env):
+    run = check_cli(env=env, outputs=False)
     assert run.code == 2
     assert_no_canary(run.everything())
     assert store.requests == []

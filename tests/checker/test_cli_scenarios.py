@@ -5,10 +5,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ElementTree
 
 import pytest
+from support.store import EXACT_TOKEN, FULL_TOKEN, STORE_HASH, required_scopes, with_level
 
 from bc_scopes.fakestore.faults import Fault, FaultKind
-
-from .support import EXACT_TOKEN, FULL_TOKEN, STORE_HASH, required_scopes, with_level
 
 CHANNEL_ROWS = ("sites-routes", "channel-settings", "channel-listings")
 NO_PROBE_ROWS = {"customers-login", "metafield-ownership", "metafields-access"}
@@ -19,8 +18,8 @@ SHARED_ROUTE_ROWS = {
 }
 
 
-def test_exact_token_is_ok_everywhere_it_can_be_checked(run_cli, table, store):
-    run = run_cli()
+def test_exact_token_is_ok_everywhere_it_can_be_checked(check_cli, table, store):
+    run = check_cli()
     assert run.code == 0, run.out + run.err
     verdicts = run.verdicts()
     expected_ok = {row.id for row in table.rows} - NO_PROBE_ROWS - SHARED_ROUTE_ROWS
@@ -34,8 +33,8 @@ def test_exact_token_is_ok_everywhere_it_can_be_checked(run_cli, table, store):
     assert len(store.requests) == run.report["requests_sent"]
 
 
-def test_every_report_channel_is_written(run_cli, table):
-    run = run_cli()
+def test_every_report_channel_is_written(check_cli, table):
+    run = check_cli()
     entry = run.report["scopes"][0]
     assert set(entry) >= {"id", "name", "required", "detected", "verdict", "docs_url", "reason"}
     assert set(run.report["summary"]) == {"ok", "missing", "excess", "unverifiable", "unknown"}
@@ -48,13 +47,13 @@ def test_every_report_channel_is_written(run_cli, table):
         assert row.name in run.out
 
 
-def test_rows_nothing_can_test_are_never_claimed_ok(run_cli):
-    verdicts = run_cli().verdicts()
+def test_rows_nothing_can_test_are_never_claimed_ok(check_cli):
+    verdicts = check_cli().verdicts()
     assert {verdicts[row_id] for row_id in NO_PROBE_ROWS} == {"unverifiable"}
 
 
-def test_full_scope_token_shows_excess_rows_and_exits_0(run_cli, table):
-    run = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": FULL_TOKEN})
+def test_full_scope_token_shows_excess_rows_and_exits_0(check_cli, table):
+    run = check_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": FULL_TOKEN})
     assert run.code == 0
     verdicts = run.verdicts()
     for row_id in ("marketing", "themes", "create-payments", "products", "customers", "carts"):
@@ -65,8 +64,8 @@ def test_full_scope_token_shows_excess_rows_and_exits_0(run_cli, table):
     assert "excess" in run.out and "Products" in run.out
 
 
-def test_strict_turns_excess_into_exit_1(run_cli):
-    run = run_cli("--strict", env={"BIGCOMMERCE_ACCESS_TOKEN": FULL_TOKEN})
+def test_strict_turns_excess_into_exit_1(check_cli):
+    run = check_cli("--strict", env={"BIGCOMMERCE_ACCESS_TOKEN": FULL_TOKEN})
     assert run.code == 1
     assert run.report["strict"] is True
 
@@ -80,11 +79,11 @@ def token_with(store, table, token: str, **levels: str) -> dict[str, str]:
     return {"BIGCOMMERCE_ACCESS_TOKEN": token}
 
 
-def test_missing_scope_exits_1_and_names_the_row(run_cli, store, table):
+def test_missing_scope_exits_1_and_names_the_row(check_cli, store, table):
     orders = table.row("orders")
     one_below = orders.levels[orders.rank(orders.required) - 1]
     env = token_with(store, table, "missingorders0000000000000000003", orders=one_below)
-    run = run_cli(env=env)
+    run = check_cli(env=env)
     assert run.code == 1
     orders = next(entry for entry in run.report["scopes"] if entry["id"] == "orders")
     assert orders["verdict"] == "missing"
@@ -94,31 +93,31 @@ def test_missing_scope_exits_1_and_names_the_row(run_cli, store, table):
     assert "Orders" in run.out and "missing" in run.out and "#scope-orders" in run.out
 
 
-def test_a_token_with_no_scope_at_all_points_to_the_token_type(run_cli, store):
+def test_a_token_with_no_scope_at_all_points_to_the_token_type(check_cli, store):
     store.grant("stencilclitoken00000000000000004", set())
-    run = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": "stencilclitoken00000000000000004"})
+    run = check_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": "stencilclitoken00000000000000004"})
     assert run.code == 1
     assert "#wrong-token-type" in run.out
 
 
-def test_shared_route_rows_are_missing_when_every_candidate_scope_is_absent(run_cli, store, table):
+def test_shared_route_rows_are_missing_when_every_candidate_scope_is_absent(check_cli, store, table):
     none = dict.fromkeys((row_id.replace("-", "_") for row_id in CHANNEL_ROWS), "none")
     env = token_with(store, table, "nochannels000000000000000000005", **none)
-    verdicts = run_cli(env=env).verdicts()
+    verdicts = check_cli(env=env).verdicts()
     assert {verdicts[row_id] for row_id in CHANNEL_ROWS} == {"missing"}
 
 
-def test_a_shared_route_counts_once_the_other_scope_is_proven_absent(run_cli, store, table):
+def test_a_shared_route_counts_once_the_other_scope_is_proven_absent(check_cli, store, table):
     """GET /v3/payments/methods also opens to Create payments: decisive only when that is None."""
     env = token_with(store, table, "withcreatepayments0000000000006", create_payments="create")
-    verdicts = run_cli(env=env).verdicts()
+    verdicts = check_cli(env=env).verdicts()
     assert verdicts["create-payments"] == "excess"
     assert verdicts["get-payment-methods"] == "unverifiable"
-    assert run_cli().verdicts()["get-payment-methods"] == "ok"
+    assert check_cli().verdicts()["get-payment-methods"] == "ok"
 
 
-def test_invalid_token_exits_3_with_one_message(run_cli, store):
-    run = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": "revokedtoken00000000000000000007"})
+def test_invalid_token_exits_3_with_one_message(check_cli, store):
+    run = check_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": "revokedtoken00000000000000000007"})
     assert run.code == 3
     assert "401" in run.out and "#invalid-token" in run.out
     assert len(store.requests) == 1  # the preflight only
@@ -127,9 +126,9 @@ def test_invalid_token_exits_3_with_one_message(run_cli, store):
 
 
 @pytest.mark.parametrize("status", [404, 403])
-def test_unknown_store_hash_exits_3(run_cli, store, status):
+def test_unknown_store_hash_exits_3(check_cli, store, status):
     store.unknown_store_status = status
-    run = run_cli(env={"BIGCOMMERCE_STORE_HASH": "zzz999"})
+    run = check_cli(env={"BIGCOMMERCE_STORE_HASH": "zzz999"})
     assert run.code == 3
     assert "store hash" in run.out and "#wrong-store-hash" in run.out
     assert len(store.requests) == 1
@@ -144,27 +143,27 @@ def test_unknown_store_hash_exits_3(run_cli, store, status):
         f"https://store-{STORE_HASH}.mybigcommerce.com/manage/dashboard",
     ],
 )
-def test_pasted_store_hash_forms_work(run_cli, pasted):
-    run = run_cli(env={"BIGCOMMERCE_STORE_HASH": pasted})
+def test_pasted_store_hash_forms_work(check_cli, pasted):
+    run = check_cli(env={"BIGCOMMERCE_STORE_HASH": pasted})
     assert run.code == 0, run.err
     assert run.report["store_hash"] == STORE_HASH
 
 
-def test_pasted_whitespace_around_the_token_is_stripped(run_cli):
-    run = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": f"\n  {EXACT_TOKEN}\t\r\n"})
+def test_pasted_whitespace_around_the_token_is_stripped(check_cli):
+    run = check_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": f"\n  {EXACT_TOKEN}\t\r\n"})
     assert run.code == 0
 
 
-def test_report_folders_are_created(run_cli, tmp_path):
+def test_report_folders_are_created(check_cli, tmp_path):
     report = tmp_path / "reports" / "new" / "scopes.json"
-    run = run_cli("--json", str(report), outputs=False)
+    run = check_cli("--json", str(report), outputs=False)
     assert run.code == 0 and report.is_file()
 
 
-def test_token_from_a_file(run_cli, tmp_path):
+def test_token_from_a_file(check_cli, tmp_path):
     token_file = tmp_path / "token.txt"
     token_file.write_text(EXACT_TOKEN + "\n")
-    run = run_cli("--access-token-file", str(token_file), env={"BIGCOMMERCE_ACCESS_TOKEN": None})
+    run = check_cli("--access-token-file", str(token_file), env={"BIGCOMMERCE_ACCESS_TOKEN": None})
     assert run.code == 0
 
 
@@ -184,12 +183,12 @@ def test_token_from_a_file(run_cli, tmp_path):
         ({}, ("--access-token-file", "/nonexistent/token"), "no such file"),
         ({}, ("--concurrency", "0"), "--concurrency"),
         ({}, ("--scopes-file", "/nonexistent/scopes.yaml"), "file not found"),
-        ({}, ("--json", "/proc/version/report.json"), "cannot create the folder"),
+        ({}, ("--json", "/proc/version/report.json"), "cannot write there"),
         ({}, ("--json", "/tmp"), "is a directory"),
     ],
 )
-def test_bad_input_exits_2_with_one_line_and_sends_nothing(run_cli, store, env, args, message):
-    run = run_cli(*args, env=env, outputs=False)
+def test_bad_input_exits_2_with_one_line_and_sends_nothing(check_cli, store, env, args, message):
+    run = check_cli(*args, env=env, outputs=False)
     assert run.code == 2
     assert message in run.err
     assert len(run.err.strip().splitlines()) == 1
@@ -197,76 +196,76 @@ def test_bad_input_exits_2_with_one_line_and_sends_nothing(run_cli, store, env, 
     assert store.requests == []
 
 
-def test_flaky_5xx_is_retried_and_ends_ok(run_cli, store):
+def test_flaky_5xx_is_retried_and_ends_ok(check_cli, store):
     store.add_fault(Fault(FaultKind.STATUS, status=503, path=r"^/v2/orders$", times=2))
-    run = run_cli()
+    run = check_cli()
     assert run.code == 0
     assert run.verdicts()["orders"] == "ok"
     assert [r.status for r in store.requests if r.api_path == "/v2/orders"] == [503, 503, 204]
 
 
-def test_persistent_5xx_makes_the_row_unknown_and_exits_4(run_cli, store):
+def test_persistent_5xx_makes_the_row_unknown_and_exits_4(check_cli, store):
     store.add_fault(Fault(FaultKind.STATUS, status=500, path=r"^/v3/themes$"))
-    run = run_cli()
+    run = check_cli()
     assert run.code == 4
     assert run.verdicts()["themes"] == "unknown"
     themes = next(entry for entry in run.report["scopes"] if entry["id"] == "themes")
     assert "500" in themes["reason"] and "#store-unreachable" in themes["help_url"]
 
 
-def test_a_429_storm_is_waited_out_then_ok(run_cli, store):
+def test_a_429_storm_is_waited_out_then_ok(check_cli, store):
     store.add_fault(Fault(FaultKind.RATE_LIMIT, reset_ms=80, times=2, path=r"^/v2/time$"))
     store.add_fault(Fault(FaultKind.RATE_LIMIT, reset_ms=80, times=8, path=r"^/v3/"))
-    run = run_cli()
+    run = check_cli()
     assert run.code == 0
     statuses = [r.status for r in store.requests]
     assert statuses.count(429) == 10
     assert run.report["requests_sent"] <= 60
 
 
-def test_a_429_that_never_ends_makes_rows_unknown_not_ok(run_cli, store):
+def test_a_429_that_never_ends_makes_rows_unknown_not_ok(check_cli, store):
     store.add_fault(Fault(FaultKind.RATE_LIMIT, reset_ms=20, path=r"^/v2/store$"))
-    run = run_cli()
+    run = check_cli()
     assert run.code == 4
     info = next(entry for entry in run.report["scopes"] if entry["id"] == "information-settings")
     assert info["verdict"] == "unknown" and "#rate-limited" in info["help_url"]
 
 
-def test_missing_wins_over_unknown(run_cli, store, table):
+def test_missing_wins_over_unknown(check_cli, store, table):
     env = token_with(store, table, "missingandunknown000000000000008", orders="none")
     store.add_fault(Fault(FaultKind.STATUS, status=502, path=r"^/v3/themes$"))
-    run = run_cli(env=env)
+    run = check_cli(env=env)
     assert run.code == 1
     assert run.verdicts()["themes"] == "unknown"
 
 
-def test_the_rate_limit_reserve_makes_the_checker_pause(run_cli, store):
+def test_the_rate_limit_reserve_makes_the_checker_pause(check_cli, store):
     store.set_quota(quota=45, window_ms=400)
-    run = run_cli("--concurrency", "2")
+    run = check_cli("--concurrency", "2")
     assert run.code == 0
     assert 429 not in [r.status for r in store.requests]
 
 
-def test_a_redirect_is_never_followed(run_cli, store):
+def test_a_redirect_is_never_followed(check_cli, store):
     store.add_fault(Fault(FaultKind.REDIRECT, path=r"^/v2/time$", location="http://127.0.0.1:9/stolen"))
-    run = run_cli()
+    run = check_cli()
     assert run.code == 4
     assert "redirect" in run.out
     assert len(store.requests) == 1
 
 
 @pytest.mark.parametrize("kind", [FaultKind.MALFORMED_JSON, FaultKind.HTML])
-def test_answers_that_are_not_bigcommerce_json_fail_the_probe(run_cli, store, kind):
+def test_answers_that_are_not_bigcommerce_json_fail_the_probe(check_cli, store, kind):
     store.add_fault(Fault(kind, status=502, path=r"^/v3/store/systemlogs$"))
-    run = run_cli()
+    run = check_cli()
     assert run.code == 4
     assert run.verdicts()["store-logs"] == "unknown"
 
 
-def test_a_write_answered_2xx_triggers_the_safety_stop(run_cli, store):
+def test_a_write_answered_2xx_triggers_the_safety_stop(check_cli, store):
     store.expect_mutations = True
     store.add_fault(Fault(FaultKind.ACCEPT_WRITES, method="PUT", path=r"^/v2/orders/"))
-    run = run_cli("--concurrency", "1")
+    run = check_cli("--concurrency", "1")
     assert run.code == 4
     assert "SAFETY STOP" in run.out and "#unsafe-write" in run.out
     assert run.report["safety_stop"]["path"] == "/v2/orders/999999999"
@@ -276,29 +275,29 @@ def test_a_write_answered_2xx_triggers_the_safety_stop(run_cli, store):
     assert "unknown" in run.verdicts().values()
 
 
-def test_network_timeouts_end_unknown(run_cli, store):
+def test_network_timeouts_end_unknown(check_cli, store):
     store.add_fault(Fault(FaultKind.TIMEOUT, path=r"^/v3/themes$"))
-    run = run_cli("--timeout", "0.3")
+    run = check_cli("--timeout", "0.3")
     assert run.code == 4
     themes = next(entry for entry in run.report["scopes"] if entry["id"] == "themes")
     assert themes["verdict"] == "unknown" and "no answer in time" in themes["reason"]
 
 
-def test_unreachable_api_exits_4(run_cli):
-    run = run_cli("--timeout", "0.3", env={"BIGCOMMERCE_API_URL": "http://127.0.0.1:9"})
+def test_unreachable_api_exits_4(check_cli):
+    run = check_cli("--timeout", "0.3", env={"BIGCOMMERCE_API_URL": "http://127.0.0.1:9"})
     assert run.code == 4
     assert "Could not reach" in run.out
 
 
-def test_full_check_never_exceeds_the_request_budget(run_cli, store):
+def test_full_check_never_exceeds_the_request_budget(check_cli, store):
     store.add_fault(Fault(FaultKind.STATUS, status=503, path=r"^/v3/"))
-    run = run_cli()
+    run = check_cli()
     assert run.code == 4
     assert len(store.requests) <= 60
 
 
-def test_headers_sent_by_the_checker(run_cli, store):
-    run_cli()
+def test_headers_sent_by_the_checker(check_cli, store):
+    check_cli()
     for request in store.requests:
         assert request.had_token
         assert request.headers["User-Agent"].startswith("bc-scopes/")
@@ -316,7 +315,7 @@ class _Terminal:
         return True
 
 
-def test_missing_token_is_asked_for_with_a_hidden_prompt_on_a_terminal(run_cli, monkeypatch):
+def test_missing_token_is_asked_for_with_a_hidden_prompt_on_a_terminal(check_cli, monkeypatch):
     asked = []
 
     def fake_getpass(prompt: str) -> str:
@@ -325,12 +324,12 @@ def test_missing_token_is_asked_for_with_a_hidden_prompt_on_a_terminal(run_cli, 
 
     monkeypatch.setattr("getpass.getpass", fake_getpass)
     monkeypatch.setattr("sys.stdin", _Terminal())
-    run = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": None})
+    run = check_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": None})
     assert run.code == 0
     assert asked == ["BigCommerce Access Token (input hidden): "]
 
 
-def test_no_prompt_without_a_terminal(run_cli, monkeypatch):
+def test_no_prompt_without_a_terminal(check_cli, monkeypatch):
     monkeypatch.setattr("getpass.getpass", lambda prompt: pytest.fail("prompted without a TTY"))
-    run = run_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": None}, outputs=False)
+    run = check_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": None}, outputs=False)
     assert run.code == 2 and "no access token" in run.err

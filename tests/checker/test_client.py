@@ -5,17 +5,17 @@ from __future__ import annotations
 import time
 
 import pytest
+from support.store import EXACT_TOKEN, STORE_HASH
 
-from bc_scopes.client import BigCommerceClient, Cancelled, ClientPolicy, SafetyStop
+from bc_scopes.checker.client import BigCommerceClient, Cancelled, SafetyStop
+from bc_scopes.checker.options import RetryPolicy
+from bc_scopes.checker.secrets import Secret
 from bc_scopes.fakestore.faults import Fault, FaultKind
-from bc_scopes.secrets import Secret
 
-from .support import EXACT_TOKEN, STORE_HASH
-
-FAST = ClientPolicy(backoff=0.01, rate_limit_fallback=0.05, read_timeout=0.3, connect_timeout=0.3)
+FAST = RetryPolicy(backoff=0.01, rate_limit_fallback=0.05, read_timeout=0.3, connect_timeout=0.3)
 
 
-def make_client(store, policy: ClientPolicy = FAST, token: str = EXACT_TOKEN, concurrency: int = 1):
+def make_client(store, policy: RetryPolicy = FAST, token: str = EXACT_TOKEN, concurrency: int = 1):
     return BigCommerceClient(f"{store.url}/stores/{STORE_HASH}", Secret(token), policy, concurrency)
 
 
@@ -76,7 +76,7 @@ def test_429_waits_for_the_reset_header(store):
 def test_429_without_headers_uses_the_fallback_wait(store):
     store.add_fault(Fault(FaultKind.RATE_LIMIT, reset_headers=False, times=2))
     started = time.monotonic()
-    answer = make_client(store, ClientPolicy(rate_limit_fallback=0.2)).send("GET", "/v2/time")
+    answer = make_client(store, RetryPolicy(rate_limit_fallback=0.2)).send("GET", "/v2/time")
     assert answer.status == 200
     assert time.monotonic() - started >= 0.4
 
@@ -84,7 +84,7 @@ def test_429_without_headers_uses_the_fallback_wait(store):
 def test_429_waits_are_capped(store):
     store.add_fault(Fault(FaultKind.RATE_LIMIT, reset_ms=60_000, times=1))
     started = time.monotonic()
-    answer = make_client(store, ClientPolicy(rate_limit_wait_cap=0.2)).send("GET", "/v2/time")
+    answer = make_client(store, RetryPolicy(rate_limit_wait_cap=0.2)).send("GET", "/v2/time")
     assert answer.status == 200
     assert time.monotonic() - started < 5
 
@@ -107,7 +107,7 @@ def test_the_reserve_for_other_apps_pauses_requests(store):
 
 def test_the_total_request_budget_is_enforced(store):
     store.add_fault(Fault(FaultKind.STATUS, status=502))
-    client = make_client(store, ClientPolicy(backoff=0.001, max_requests=7))
+    client = make_client(store, RetryPolicy(backoff=0.001, max_requests=7))
     answers = [client.send("GET", "/v2/time") for _ in range(4)]
     assert len(store.requests) == 7
     assert answers[-1].failure == "budget"

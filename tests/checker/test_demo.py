@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bc_scopes import exitcodes
-from bc_scopes.demo import capture_demo_output
+from bc_scopes.checker.demo import capture_demo_output
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SNIPPET = REPO_ROOT / "docs" / "snippets" / "demo-output.txt"
@@ -43,7 +43,7 @@ def test_the_installed_command_runs_the_demo(tmp_path):
 
 def test_help_lists_every_exit_code_and_loads_nothing_heavy():
     probe = (
-        "import sys, bc_scopes.cli as c\n"
+        "import sys, bc_scopes.checker.cli as c\n"
         "try:\n    c.main(['--help'])\nexcept SystemExit:\n    pass\n"
         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {sorted(HEAVY_MODULES)!r}))"
     )

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import requests
+from support.store import EXACT_TOKEN, STORE_HASH
 
 from bc_scopes.fakestore.faults import Fault, FaultKind
 from bc_scopes.fakestore.responses import SCOPE_TITLE
 from bc_scopes.fakestore.routes import default_route_table
-
-from .support import EXACT_TOKEN, STORE_HASH
 
 
 def call(store, method, path, token=EXACT_TOKEN, body=None, store_hash=STORE_HASH):

@@ -6,9 +6,9 @@ import pickle
 
 import pytest
 
-from bc_scopes.inputs import InputError, normalise_api_url, resolve_inputs
-from bc_scopes.secrets import Secret, describe_client_credentials
-from bc_scopes.storehash import StoreHashError, normalise_store_hash
+from bc_scopes.checker.inputs import InputError, normalise_api_url, resolve_inputs
+from bc_scopes.checker.secrets import Secret, describe_client_credentials
+from bc_scopes.checker.storehash import StoreHashError, normalise_store_hash
 
 TOKEN = "abcdefghij0123456789abcdefghij0"
 

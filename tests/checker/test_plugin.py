@@ -6,10 +6,9 @@ import json
 import xml.etree.ElementTree as ElementTree
 
 import pytest
+from support.store import ENV_NAMES, EXACT_TOKEN, FULL_TOKEN, STORE_HASH
 
 from bc_scopes.fakestore.faults import Fault, FaultKind
-
-from .support import ENV_NAMES, EXACT_TOKEN, FULL_TOKEN, STORE_HASH
 
 NO_PROBES = 3  # customers-login, metafield-ownership, metafields-access
 

@@ -13,13 +13,12 @@ import json
 
 import pytest
 import requests
+from support.store import STORE_HASH
 
 from bc_scopes.fakestore.audit import probe_audit, scopes_at_or_above
 from bc_scopes.fakestore.responses import SCOPE_TITLE
 from bc_scopes.fakestore.routes import default_route_table
-from bc_scopes.model import Probe, ScopeTable, load_scope_table
-
-from .support import STORE_HASH
+from bc_scopes.model import Opener, Probe, ScopeTable, load_scope_table
 
 TABLE = load_scope_table()
 PROBES = [(row, probe) for row in TABLE.rows for probe in row.probes]
@@ -77,9 +76,8 @@ def test_other_rows_scopes_open_a_probe_only_where_the_table_says_so(store, tabl
         assert probe.ambiguous_grant == bool(openers), f"{row.id} {probe.path}: {sorted(openers)}"
         if probe.also_opened_by:
             declared = set()
-            for entry in probe.also_opened_by:
-                other_id, _, level = entry.partition(":")
-                declared |= scopes_at_or_above(table.row(other_id), level)
+            for opener in probe.also_opened_by:
+                declared |= scopes_at_or_above(table.row(opener.row_id), opener.level)
             assert declared == openers, f"{row.id} {probe.path}"
 
 
@@ -122,7 +120,7 @@ def _broken(row_id: str, index: int, **changes: object) -> list[str]:
         ("products", 0, {"path": "/v3/content/pages"}, "not exactly"),
         ("customers", 0, {"path": "/v3/customers?limit=1"}, "set ambiguous_grant"),
         ("orders", 0, {"ambiguous_grant": True}, "no other scope"),
-        ("get-payment-methods", 0, {"also_opened_by": ("marketing:read-only",)},
+        ("get-payment-methods", 0, {"also_opened_by": (Opener("marketing", "read-only"),)},
          "also_opened_by covers"),
         ("store-locations", 1, {"method": "POST", "path": "/v3/inventory/locations", "body": [{}]},
          "could succeed"),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bc_scopes.client import Answer
+from bc_scopes.checker.client import Answer
+from bc_scopes.checker.probes import Outcome, ProbeResult, classify, probe_key
+from bc_scopes.checker.verdicts import Verdict, evaluate
 from bc_scopes.fakestore.responses import SCOPE_TITLE
 from bc_scopes.model import parse_scope_table
-from bc_scopes.probes import Outcome, ProbeResult, classify, probe_key
-from bc_scopes.verdicts import Verdict, evaluate
 
 TABLE_TEXT = """
 guide: {site_url: "https://example.org/guide/", scopes_page: scopes/, troubleshooting_page: help/}

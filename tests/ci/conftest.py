@@ -18,12 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bc_scopes.static_server import serve_directory as serve_static
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-# What a copy of the project needs to build the guide on its own.
-DOCS_INPUTS = ("mkdocs.yml", "docs", "macros", "overrides", "scopes.yaml", "scopes.schema.json")
+from bc_scopes.devtools.static_server import serve_directory as serve_static
 
 BuildCopy = Callable[[Path, Path], Path]
 
@@ -40,19 +35,6 @@ def make_tree_world_readable(root: Path) -> None:
         Path(directory).chmod(0o755)
         for name in files:
             (Path(directory) / name).chmod(0o644)
-
-
-def copy_docs_project(destination: Path) -> Path:
-    """Copy the files the guide is built from, so a test can break the copy, not the repo."""
-    destination.mkdir(parents=True, exist_ok=True)
-    for name in DOCS_INPUTS:
-        source = REPO_ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, destination / name,
-                            ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.is_file():
-            shutil.copy2(source, destination / name)
-    return destination
 
 
 @pytest.fixture(scope="session")

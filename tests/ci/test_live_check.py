@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.docs import REPO_ROOT
 
 from bc_scopes.model import ScopeRow, load_scope_table
 
-from .conftest import REPO_ROOT
 from .workflow_files import WORKFLOW_DIR, load_workflow
 
 ISSUE_SCRIPT = REPO_ROOT / "scripts" / "scope_regression_issue.py"

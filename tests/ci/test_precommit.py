@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 import yaml
+from support.docs import REPO_ROOT
 
-from .conftest import REPO_ROOT
 from .scope_edits import set_required_level
 
 CONFIG = REPO_ROOT / ".pre-commit-config.yaml"
 # Each hook with a file that should trigger it.
-EXPECTED_HOOKS = {"scopes-schema": "scopes.yaml", "ruff": "bc_scopes/snapshot.py",
+EXPECTED_HOOKS = {"scopes-schema": "scopes.yaml", "ruff": "bc_scopes/devtools/snapshot.py",
                   "scopes-snapshot": "scopes.yaml"}
 
 

@@ -14,10 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.docs import REPO_ROOT
 
-from bc_scopes.levels import level_label
-from bc_scopes.model import load_scope_table
-from bc_scopes.snapshot import (
+from bc_scopes.devtools.snapshot import (
     NONE_SECTION,
     REQUIRED_SECTION,
     SNAPSHOT_FILE_NAME,
@@ -36,8 +35,9 @@ from bc_scopes.snapshot import (
     stale_rows,
     stale_snapshot_message,
 )
+from bc_scopes.levels import level_label
+from bc_scopes.model import load_scope_table
 
-from .conftest import REPO_ROOT
 from .scope_edits import add_changelog_entry, pick_row_to_change, set_required_level
 
 UPDATE_SCRIPT = REPO_ROOT / "scripts" / "update_snapshot.py"

@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.docs import REPO_ROOT
 
-from .conftest import REPO_ROOT
 from .workflow_files import WORKFLOW_DIR, WORKFLOWS, load_workflow, steps_of
 
 VENV_BIN = Path(sys.executable).parent

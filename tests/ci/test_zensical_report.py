@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import REPO_ROOT
+from support.docs import REPO_ROOT
 
 REPORT_SCRIPT = REPO_ROOT / "scripts" / "zensical_report.py"
 

@@ -13,13 +13,14 @@ import random
 import re
 from collections.abc import Callable
 
-from checker.support import required_scopes
+from support.store import required_scopes
+from support.trap import Trap, closed_port
 
 from bc_scopes.fakestore.faults import Fault, FaultKind
 from bc_scopes.fakestore.server import FakeStore
 from bc_scopes.model import ScopeTable, load_scope_table
 
-from .support import FaultCase, Trap, closed_port
+from .support import FaultCase
 
 TABLE = load_scope_table()
 BASELINE = "no-fault-empty-204-v2-list"
@@ -142,19 +143,21 @@ MATRIX: list[FaultCase] = [
     FaultCase(
         "429-without-reset-headers", 0, "Exit code 0:",
         faults=faults(fault(FaultKind.RATE_LIMIT, STORE_INFO, reset_headers=False, times=1)),
+        fast=False,  # waits the real 2 s fallback
     ),
     FaultCase(
         "429-without-reset-headers-never-ends", 4, "429 Too Many Requests after 5 attempts",
         faults=faults(fault(FaultKind.RATE_LIMIT, STORE_INFO, reset_headers=False)),
-        changed=not_decisive("information-settings"), fast=True,
+        changed=not_decisive("information-settings"),
     ),
     FaultCase(
         "quota-runs-out-halfway-then-resets", 0, "Exit code 0:",
         setup=other_apps_used_half_the_quota,
+        fast=False,  # waits for the real 1 s window to reset
     ),
     FaultCase(
         "quota-runs-out-halfway-for-good", 4, "the rate limit did not recover in time",
-        setup=quota_ends_for_good, loose=True, fast=True,
+        setup=quota_ends_for_good, loose=True,
     ),
     *(
         FaultCase(
@@ -353,7 +356,7 @@ COMBINED_BASELINES = [
 COMBINED = [
     FaultCase(
         f"combined-seed-{seed}", -1, "Exit code", scopes=random_token(seed),
-        faults=random_faults(seed), loose=True, fast=True, args=TIMEOUT_ARGS,
+        faults=random_faults(seed), loose=True, args=TIMEOUT_ARGS,
         baseline=combined_baseline_id(seed),
     )
     for seed in COMBINED_SEEDS

@@ -9,31 +9,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from checker.support import STORE_HASH
+from support.store import STORE_HASH
+from support.trap import Trap
 
 from bc_scopes.fakestore.server import FakeStore
-from bc_scopes.model import ScopeTable, load_scope_table
+from bc_scopes.model import ScopeTable
 
 from .cases import CASES_BY_ID
-from .support import ScenarioRun, ScenarioRunner, Trap
-
-
-@pytest.fixture(scope="session")
-def table() -> ScopeTable:
-    return load_scope_table()
+from .support import ScenarioRun, ScenarioRunner
 
 
 @pytest.fixture(scope="session")
 def fault_store() -> Iterator[FakeStore]:
     with FakeStore(store_hash=STORE_HASH) as store:
         yield store
-
-
-@pytest.fixture(scope="session")
-def trap() -> Iterator[Trap]:
-    listener = Trap()
-    yield listener
-    listener.close()
 
 
 @pytest.fixture(scope="session")

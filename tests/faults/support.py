@@ -1,4 +1,4 @@
-"""What the fault tests share: canaries, a trap listener, the truth, and one way to run a check.
+"""The fault scenarios' runner: one cached run of `bc-scopes check` per case.
 
 Every scenario runs the real `bc-scopes check` in-process (as tests/checker does) with
 three distinct canary credentials, every report channel switched on and DEBUG logging
@@ -10,181 +10,22 @@ asking all three costs one run.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import logging
-import secrets
-import socket
-import threading
 import time
-import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-import pytest
-from checker.support import ENV_NAMES, STORE_HASH, required_scopes
+from support.canaries import CANARY_CLIENT_ID, CANARY_CLIENT_SECRET, CANARY_TOKEN
+from support.cli import FAST_POLICY, run_cli
+from support.store import STORE_HASH, required_scopes
+from support.trap import Trap
 
-from bc_scopes import cli
-from bc_scopes.client import ClientPolicy
+from bc_scopes.checker.options import RetryPolicy
 from bc_scopes.fakestore.faults import Fault
 from bc_scopes.fakestore.server import FakeStore, RecordedRequest
-from bc_scopes.model import ScopeRow, ScopeTable
-
-# Distinct and recognisable, new for every session. Each passes the checker's
-# local shape checks, so it really travels to the fake store and back.
-CANARY_TOKEN = "cnryTOKEN" + secrets.token_hex(12)
-CANARY_CLIENT_ID = "cnryclientid" + secrets.token_hex(10)
-CANARY_CLIENT_SECRET = "cnrySECRET" + secrets.token_hex(16)
-CANARIES = {
-    "access token": CANARY_TOKEN,
-    "client id": CANARY_CLIENT_ID,
-    "client secret": CANARY_CLIENT_SECRET,
-}
-LEAK_WINDOW = 8  # any 8 characters of a canary in a row count as a leak
-
-PREFLIGHT = "/v2/time"
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-def leaked_pieces(text: str, canary: str, window: int = LEAK_WINDOW) -> list[str]:
-    """Every `window`-character slice of `canary` found in `text` (empty: no leak)."""
-    pieces = {canary[i : i + window] for i in range(len(canary) - window + 1)}
-    return sorted(piece for piece in pieces if piece in text)
-
-
-def leaks_in(channels: Mapping[str, str]) -> list[str]:
-    """'<canary> in <channel>' for each leak; the leaked text itself is never repeated."""
-    found = []
-    for channel, text in channels.items():
-        for label, canary in CANARIES.items():
-            pieces = leaked_pieces(text, canary)
-            if pieces:
-                found.append(f"{label} in {channel} ({len(pieces)} slice(s))")
-    return found
-
-
-@dataclass(frozen=True)
-class FastPolicy(ClientPolicy):
-    """The client's policy with test-sized waits, for scenarios whose real waits take minutes.
-
-    Swapped in for `bc_scopes.client.ClientPolicy`, so the CLI builds it as usual.
-    """
-
-    backoff: float = 0.05
-    rate_limit_fallback: float = 0.1
-    rate_limit_wait_cap: float = 0.2
-    total_wait_cap: float = 1.0
-
-
-class Trap:
-    """A loopback listener that accepts connections, keeps what arrives and answers nothing.
-
-    Used where no request may ever go: as a redirect target, and as the API URL of
-    input the checker must refuse before sending anything.
-    """
-
-    def __init__(self) -> None:
-        self._socket = socket.create_server(("127.0.0.1", 0))
-        self._socket.settimeout(0.05)
-        self._lock = threading.Lock()
-        self._accepted = 0
-        self._received = bytearray()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    @property
-    def port(self) -> int:
-        return int(self._socket.getsockname()[1])
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def connections(self) -> int:
-        with self._lock:
-            return self._accepted
-
-    @property
-    def received(self) -> bytes:
-        with self._lock:
-            return bytes(self._received)
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                connection, _ = self._socket.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            with self._lock:
-                self._accepted += 1
-            connection.settimeout(0.2)
-            with contextlib.suppress(OSError), connection:
-                data = connection.recv(65536)
-                with self._lock:
-                    self._received += data
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-        self._socket.close()
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-# the truth ------------------------------------------------------------------------------
-def true_level(row: ScopeRow, scopes: frozenset[str] | set[str]) -> str:
-    """The level a token holding `scopes` really has for `row` (its highest granted level)."""
-    level = row.levels[0]
-    for candidate in row.levels[1:]:
-        if row.scope_strings.get(candidate) in scopes:
-            level = candidate
-    return level
-
-
-def wrong_claims(table: ScopeTable, report: dict[str, Any], scopes: frozenset[str]) -> list[str]:
-    """Rows whose verdict or detected level contradicts the token's real scopes."""
-    problems = []
-    for entry in report["scopes"]:
-        row = table.row(entry["id"])
-        truth = row.rank(true_level(row, scopes))
-        required = row.rank(row.required)
-        verdict = entry["verdict"]
-        if verdict == "ok" and truth != required:
-            problems.append(f"{row.id}: ok, but the token holds {row.levels[truth]}")
-        if verdict == "missing" and truth >= required:
-            problems.append(f"{row.id}: missing, but the token holds {row.levels[truth]}")
-        if verdict == "excess" and truth <= required:
-            problems.append(f"{row.id}: excess, but the token holds {row.levels[truth]}")
-        if entry["detected"] is not None and row.rank(entry["detected"]) != truth:
-            problems.append(f"{row.id}: detected {entry['detected']}, truth {row.levels[truth]}")
-        bounds = entry["detected_range"]
-        if bounds["lowest"] is not None and not (
-            row.rank(bounds["lowest"]) <= truth <= row.rank(bounds["highest"])
-        ):
-            problems.append(f"{row.id}: range {bounds} excludes {row.levels[truth]}")
-    return problems
-
-
-def exit_code_for(verdicts: Mapping[str, str]) -> int:
-    """The documented exit code for a finished run (no preflight failure, no safety stop)."""
-    values = set(verdicts.values())
-    if "missing" in values:
-        return 1
-    if "unknown" in values:
-        return 4
-    return 0
+from bc_scopes.model import ScopeTable
 
 
 # scenarios ------------------------------------------------------------------------------
@@ -216,7 +57,7 @@ class FaultCase:
     loose: bool = False
     env: Callable[[FakeStore, Trap], dict[str, str]] | None = None
     args: tuple[str, ...] = ()
-    fast: bool = False
+    fast: bool = True  # False: the real policy's waits (the case's name says so)
     setup: Callable[[FakeStore], None] = _nothing
     baseline: str = "no-fault-empty-204-v2-list"
     safety_stop: bool = False
@@ -263,59 +104,6 @@ class ScenarioRun:
         }
 
 
-@contextlib.contextmanager
-def captured_logs() -> Iterator[io.StringIO]:
-    """Every log record of every logger, at DEBUG, for the duration."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setLevel(logging.DEBUG)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
-    root = logging.getLogger()
-    previous = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield stream
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(previous)
-
-
-class CliResult(NamedTuple):
-    code: int | None  # None when an exception escaped main()
-    out: str
-    err: str
-    logs: str
-    traceback: str  # the escaped exception, formatted; empty when none escaped
-
-
-def run_cli(argv: list[str], env: Mapping[str, str | None], fast: bool = False) -> CliResult:
-    """`bc-scopes <argv>` in-process, with stdout, stderr and every log record captured."""
-    out, err = io.StringIO(), io.StringIO()
-    escaped = ""
-    code: int | None = None
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ENV_NAMES:
-            patch.delenv(name, raising=False)
-        for name, value in env.items():
-            if value is None:
-                patch.delenv(name, raising=False)
-            else:
-                patch.setenv(name, value)
-        if fast:
-            patch.setattr("bc_scopes.client.ClientPolicy", FastPolicy)
-        with (
-            captured_logs() as logs,
-            contextlib.redirect_stdout(out),
-            contextlib.redirect_stderr(err),
-        ):
-            try:
-                code = cli.main(argv)
-            except Exception:  # an escaped exception is a finding; keep it to search it
-                escaped = traceback.format_exc()
-    return CliResult(code, out.getvalue(), err.getvalue(), logs.getvalue(), escaped)
-
-
 class ScenarioRunner:
     """Runs each FaultCase once per session against the shared fake store."""
 
@@ -356,7 +144,8 @@ class ScenarioRunner:
         connections_before = trap.connections
         received_before = len(trap.received)
         started = time.monotonic()
-        code, out, err, logs, escaped = run_cli(argv, env, fast=case.fast)
+        policy = FAST_POLICY if case.fast else RetryPolicy()
+        code, out, err, logs, escaped = run_cli(argv, env, policy)
         seconds = time.monotonic() - started
         # Drain the connections an answer-less fault keeps open, then read the records.
         time.sleep(0.02)

@@ -15,9 +15,11 @@ import time
 from collections import Counter
 
 import pytest
+from support.cli import FAST_POLICY
+from support.truth import exit_code_for, wrong_claims
 
 from bc_scopes import exitcodes
-from bc_scopes.client import ClientPolicy
+from bc_scopes.checker.options import RetryPolicy
 from bc_scopes.model import ScopeTable
 
 from .cases import (
@@ -28,9 +30,11 @@ from .cases import (
     combined_baseline_id,
     faulted_probes,
 )
-from .support import PREFLIGHT, FastPolicy, ScenarioRun, exit_code_for, wrong_claims
+from .support import ScenarioRun
 
-DEFAULT_POLICY = ClientPolicy()
+PREFLIGHT = "/v2/time"
+
+DEFAULT_POLICY = RetryPolicy()
 
 
 def assert_reads_well(run: ScenarioRun) -> None:
@@ -106,7 +110,7 @@ def test_429_with_reset_headers_waits_the_reset_then_completes(scenario):
     assert run.seconds >= 3 * 0.150  # three waits of the 150 ms reset, one after another
 
 
-def test_429_without_reset_headers_waits_the_fallback_once(scenario):
+def test_429_without_reset_headers_waits_the_fallback_once_real_wait(scenario):
     run = scenario("429-without-reset-headers")
     assert statuses(run, "/v2/store") == [429, 200]
     assert DEFAULT_POLICY.rate_limit_fallback <= run.seconds < DEFAULT_POLICY.total_wait_cap
@@ -114,11 +118,11 @@ def test_429_without_reset_headers_waits_the_fallback_once(scenario):
 
 def test_429_without_reset_headers_gives_up_after_a_bounded_number_of_tries(scenario):
     run = scenario("429-without-reset-headers-never-ends")
-    assert statuses(run, "/v2/store") == [429] * FastPolicy.rate_limit_attempts
-    assert run.seconds < FastPolicy.total_wait_cap + 5
+    assert statuses(run, "/v2/store") == [429] * FAST_POLICY.rate_limit_attempts
+    assert run.seconds < FAST_POLICY.total_wait_cap + 5
 
 
-def test_a_quota_other_apps_half_used_is_waited_for_not_overrun(scenario):
+def test_a_quota_other_apps_half_used_is_waited_for_not_overrun_real_wait(scenario):
     run = scenario("quota-runs-out-halfway-then-resets")
     # 20 requests were left in the window and the check needs more: it waited for the reset.
     assert len(run.requests) == len(scenario(BASELINE).requests) > 20
@@ -137,7 +141,7 @@ def test_a_quota_that_runs_out_for_good_leaves_unprobed_rows_unknown(scenario, t
     # Bounded: the run's request budget, and a few tries per probe once the quota is gone.
     assert len(run.requests) <= DEFAULT_POLICY.max_requests
     refused = Counter(r.api_path for r in run.requests if r.status == 429)
-    assert refused and max(refused.values()) <= FastPolicy.rate_limit_attempts
+    assert refused and max(refused.values()) <= FAST_POLICY.rate_limit_attempts
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])
@@ -218,7 +222,7 @@ def test_combined_faults_end_right_or_unknown_never_wrong(scenario, table, seed)
     for entry in run.report["scopes"]:
         row, verdict = table.row(entry["id"]), entry["verdict"]
         assert verdict in (before[row.id], "unknown"), (row.id, verdict, before[row.id])
-        related = [row] + [table.row(e.partition(":")[0]) for p in row.probes
+        related = [row] + [table.row(e.row_id) for p in row.probes
                            for e in p.also_opened_by]
         touched = any(
             (p.method, p.path.split("?")[0]) in hit for other in related for p in other.probes

@@ -22,13 +22,14 @@ import pytest
 import requests
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
+from support.canaries import leaked_pieces
+from support.cli import CliResult, run_cli
+from support.trap import Trap
 from urllib3.util import parse_url
 
+from bc_scopes.checker.inputs import InputError, clean_secret, is_loopback_host, normalise_api_url
+from bc_scopes.checker.storehash import MAX_STORE_HASH_LENGTH, StoreHashError, normalise_store_hash
 from bc_scopes.fakestore.server import FakeStore
-from bc_scopes.inputs import InputError, clean_secret, is_loopback_host, normalise_api_url
-from bc_scopes.storehash import MAX_STORE_HASH_LENGTH, StoreHashError, normalise_store_hash
-
-from .support import CliResult, Trap, leaked_pieces, run_cli
 
 PURE = settings(max_examples=400, deadline=None, database=None)
 CLI = settings(

@@ -15,20 +15,20 @@ pytest print local variables.
 from __future__ import annotations
 
 import pytest
-from checker.support import ENV_NAMES, STORE_HASH
-
-from bc_scopes.fakestore.faults import Fault, FaultKind
-
-from .cases import ALL_CASES
-from .support import (
+from support.canaries import (
     CANARIES,
     CANARY_CLIENT_ID,
     CANARY_CLIENT_SECRET,
     CANARY_TOKEN,
     leaked_pieces,
     leaks_in,
-    run_cli,
 )
+from support.cli import run_cli
+from support.store import ENV_NAMES, STORE_HASH
+
+from bc_scopes.fakestore.faults import Fault, FaultKind
+
+from .cases import ALL_CASES
 
 
 def test_no_canary_in_any_output_of_any_fault_scenario(scenario):
@@ -146,19 +146,19 @@ def test_no_canary_in_plain_pytest_with_a_failing_row_and_locals(pytester, plugi
 # happens in a subprocess so the breakage cannot leak into this test session.
 SIMULATED_BUGS = {
     "after-the-auth-header-is-built": (
-        "import bc_scopes.client as module\n"
+        "import bc_scopes.checker.client as module\n"
         "def broken(*args, **kwargs):\n"
         "    raise RuntimeError('simulated bug in the checker')\n"
         "module.BigCommerceClient._read = staticmethod(broken)\n"
     ),
     "while-reading-the-environment": (
-        "import bc_scopes.inputs as module\n"
+        "import bc_scopes.checker.inputs as module\n"
         "def broken(*args, **kwargs):\n"
         "    raise RuntimeError('simulated bug in the checker')\n"
         "module.normalise_api_url = broken\n"
     ),
     "while-checking-the-token": (
-        "import bc_scopes.inputs as module\n"
+        "import bc_scopes.checker.inputs as module\n"
         "class Broken:\n"
         "    def __init__(self, value):\n"
         "        raise RuntimeError('simulated bug in the checker')\n"

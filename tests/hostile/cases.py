@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .support import SCOPES_FILE, mutated, real_document, row_index
+from support.docs import SCOPES_FILE, mutated, real_document, row_index
 
 
 @dataclass(frozen=True)
@@ -219,6 +219,6 @@ def hostile_render_document() -> str:
         else:
             index = row_index(document, payload.row_id, payload.section)
             document[payload.section][index][payload.field] = payload.text
-    from .support import dump_document
+    from support.docs import dump_document
 
     return dump_document(document)

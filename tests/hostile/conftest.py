@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from support.docs import copy_docs_project, run_strict_build
 
-from bc_scopes.static_server import serve_directory
+from bc_scopes.devtools.static_server import serve_directory
 
 from .cases import hostile_render_document
-from .support import copy_docs_project, run_strict_build
 
 
 @dataclass(frozen=True)

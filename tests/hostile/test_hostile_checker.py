@@ -19,13 +19,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.docs import REPO_ROOT
 
 from bc_scopes.model import ScopeFileError, load_scope_table
 
 from .cases import INVALID_FILES, RENDER_PAYLOADS, InvalidFile, hostile_render_document
-from .support import REPO_ROOT
 
-pytest.importorskip("bc_scopes.cli")
+pytest.importorskip("bc_scopes.checker.cli")
 
 CANARY_TOKEN = "hostilecanary0token0a1b2c3d4e5f6"
 CANARY_CLIENT_SECRET = "hostilecanary0secret0f6e5d4c3b2a1"
@@ -38,7 +38,7 @@ def checker_command(*args: str) -> list[str]:
     console_script = Path(sys.executable).parent / "bc-scopes"
     if console_script.exists():
         return [str(console_script), *args]
-    return [sys.executable, "-m", "bc_scopes.cli", *args]
+    return [sys.executable, "-m", "bc_scopes.checker.cli", *args]
 
 
 def checker_environment(api_url: str, **extra: str) -> dict[str, str]:

@@ -13,8 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from .support import CHROMIUM
+from support.docs import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,

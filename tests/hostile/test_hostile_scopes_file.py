@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from support.docs import SCOPES_FILE, copy_docs_project, real_document, run_strict_build
 
 from bc_scopes.model import ScopeFileError, load_scope_table, parse_scope_table
 
 from .cases import INVALID_FILES, RENDER_PAYLOADS, InvalidFile, RenderPayload
 from .conftest import HostileBuild
-from .support import SCOPES_FILE, copy_docs_project, real_document, run_strict_build
 
 # One build per kind of refusal (schema, semantics, YAML syntax, size, encoding):
 # each costs a full mkdocs start, so the model test covers the rest of the cases.

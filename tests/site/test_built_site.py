@@ -11,6 +11,8 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
+from support.docs import REPO_ROOT
+
 from bc_scopes.levels import level_label
 from bc_scopes.troubleshooting import PROBLEMS
 
@@ -20,47 +22,47 @@ TEMPLATE_MARKERS = ("{{", "}}", "{%", "%}", "{#", "{ #")
 GITHUB_EXPRESSION = re.compile(r"\$\{\{ [A-Za-z0-9_.]+ \}\}")
 
 
-def scopes_path(scope_table) -> str:
-    return "/" + scope_table.guide.scopes_page
+def scopes_path(table) -> str:
+    return "/" + table.guide.scopes_page
 
 
-def troubleshooting_path(scope_table) -> str:
-    return "/" + scope_table.guide.troubleshooting_page
+def troubleshooting_path(table) -> str:
+    return "/" + table.guide.troubleshooting_page
 
 
-def test_scope_table_shows_one_row_per_entry_in_order(read_page, scope_table) -> None:
-    table = read_page(scopes_path(scope_table)).select_one('table[data-bc-table="scopes"]')
-    body_rows = table.select("tbody > tr")
-    assert [tr["data-row-id"] for tr in body_rows] == [row.id for row in scope_table.rows]
+def test_scope_table_shows_one_row_per_entry_in_order(read_page, table) -> None:
+    html_table = read_page(scopes_path(table)).select_one('table[data-bc-table="scopes"]')
+    body_rows = html_table.select("tbody > tr")
+    assert [tr["data-row-id"] for tr in body_rows] == [row.id for row in table.rows]
     assert [tr.select_one(".bc-row-name").get_text() for tr in body_rows] == [
-        row.name for row in scope_table.rows
+        row.name for row in table.rows
     ]
     assert [tr.select_one(".bc-level").get_text() for tr in body_rows] == [
-        level_label(row.required) for row in scope_table.rows
+        level_label(row.required) for row in table.rows
     ]
     assert [tr.select_one(".bc-scope-string").get_text() for tr in body_rows] == [
-        row.required_scope_string or "no scope" for row in scope_table.rows
+        row.required_scope_string or "no scope" for row in table.rows
     ]
     assert [tr.select_one(".bc-reason").get_text() for tr in body_rows] == [
-        row.reason for row in scope_table.rows
+        row.reason for row in table.rows
     ]
 
 
-def test_leave_at_none_rows_sit_outside_the_main_table(read_page, scope_table) -> None:
-    page = read_page(scopes_path(scope_table))
-    table = page.select_one('table[data-bc-table="leave-at-none"]')
-    body_rows = table.select("tbody > tr")
+def test_leave_at_none_rows_sit_outside_the_main_table(read_page, table) -> None:
+    page = read_page(scopes_path(table))
+    html_table = page.select_one('table[data-bc-table="leave-at-none"]')
+    body_rows = html_table.select("tbody > tr")
     assert [tr.select_one(".bc-row-name").get_text() for tr in body_rows] == [
-        row.name for row in scope_table.leave_at_none
+        row.name for row in table.leave_at_none
     ]
     assert {tr.select_one(".bc-level").get_text() for tr in body_rows} == {level_label("none")}
     main_ids = {tr["data-row-id"] for tr in page.select('table[data-bc-table="scopes"] tbody tr')}
-    assert main_ids.isdisjoint(row.id for row in scope_table.leave_at_none)
+    assert main_ids.isdisjoint(row.id for row in table.leave_at_none)
 
 
-def test_every_row_anchor_and_alias_is_on_the_page_once(read_page, scope_table) -> None:
-    page = read_page(scopes_path(scope_table))
-    for row in (*scope_table.rows, *scope_table.leave_at_none):
+def test_every_row_anchor_and_alias_is_on_the_page_once(read_page, table) -> None:
+    page = read_page(scopes_path(table))
+    for row in (*table.rows, *table.leave_at_none):
         for anchor in (row.anchor, *row.alias_anchors):
             assert len(page.find_all(id=anchor)) == 1, f"#{anchor} must appear exactly once"
         link = page.select_one(f'a.bc-row-link[href="#{row.anchor}"]')
@@ -94,15 +96,15 @@ def test_no_template_syntax_is_left_in_any_page(read_page, page_paths) -> None:
             assert marker not in text, f"{path} still contains {marker!r}"
 
 
-def test_canonical_urls_use_the_site_url_of_scopes_yaml(read_page, scope_table) -> None:
-    canonical = read_page(scopes_path(scope_table)).select_one('link[rel="canonical"]')["href"]
-    assert canonical == scope_table.guide.site_url + scope_table.guide.scopes_page
-    row = scope_table.rows[0]
-    assert scope_table.guide.row_url(row.id) == f"{canonical}#{row.anchor}"
+def test_canonical_urls_use_the_site_url_of_scopes_yaml(read_page, table) -> None:
+    canonical = read_page(scopes_path(table)).select_one('link[rel="canonical"]')["href"]
+    assert canonical == table.guide.site_url + table.guide.scopes_page
+    row = table.rows[0]
+    assert table.guide.row_url(row.id) == f"{canonical}#{row.anchor}"
 
 
-def test_troubleshooting_sections_use_the_problem_anchors(read_page, scope_table) -> None:
-    page = read_page(troubleshooting_path(scope_table))
+def test_troubleshooting_sections_use_the_problem_anchors(read_page, table) -> None:
+    page = read_page(troubleshooting_path(table))
     headings = [h for h in page.select("article h2") if h.get("id") in {p.anchor for p in PROBLEMS}]
     assert [h["id"] for h in headings] == [p.anchor for p in PROBLEMS]
     for heading, entry in zip(headings, PROBLEMS, strict=True):
@@ -122,9 +124,9 @@ def test_exit_code_table_links_each_problem(read_page) -> None:
         assert f"../troubleshooting/#{entry.anchor}" in rows[str(entry.exit_code)]
 
 
-def test_changes_page_names_each_changed_row_with_a_link(read_page, scope_table) -> None:
+def test_changes_page_names_each_changed_row_with_a_link(read_page, table) -> None:
     page = read_page("/changes/")
-    for entry in scope_table.changelog:
+    for entry in table.changelog:
         section = page.find(id=f"change-{entry.date}")
         assert section is not None, f"no section for the {entry.date} entry"
         hrefs = [a["href"] for a in section.find_next("p").find_next("p").find_all("a")]
@@ -132,14 +134,14 @@ def test_changes_page_names_each_changed_row_with_a_link(read_page, scope_table)
 
 
 def test_links_to_row_anchors_resolve_on_every_page(
-    read_page, page_paths, scope_table
+    read_page, page_paths, table
 ) -> None:
-    known = {row.anchor for row in (*scope_table.rows, *scope_table.leave_at_none)}
-    known |= {alias for row in scope_table.rows for alias in row.alias_anchors}
+    known = {row.anchor for row in (*table.rows, *table.leave_at_none)}
+    known |= {alias for row in table.rows for alias in row.alias_anchors}
     for path in page_paths:
         for link in read_page(path).select('a[href*="#scope-"]'):
             target = urlsplit(urljoin(f"https://site{path}", link["href"]))
-            assert target.path == "/" + scope_table.guide.scopes_page, (path, link["href"])
+            assert target.path == "/" + table.guide.scopes_page, (path, link["href"])
             assert target.fragment in known, f"{path} links to unknown {link['href']}"
 
 
@@ -171,8 +173,8 @@ def test_api_path_figure_is_an_accessible_image(read_page) -> None:
         "https://api.bigcommerce.com", "/stores/", "abcde", "/v3/"]
 
 
-def test_demo_output_snippet_is_shown_verbatim(read_page, repo_root: Path) -> None:
-    snippet = (repo_root / "docs" / "snippets" / "demo-output.txt").read_text(encoding="utf-8")
+def test_demo_output_snippet_is_shown_verbatim(read_page, ) -> None:
+    snippet = (REPO_ROOT / "docs" / "snippets" / "demo-output.txt").read_text(encoding="utf-8")
     blocks = [pre.get_text() for pre in read_page("/verify/").select("pre")]
     assert snippet.rstrip("\n") + "\n" in blocks or snippet in blocks
 
@@ -181,6 +183,6 @@ def test_snippets_are_not_published(built_site: Path) -> None:
     assert not (built_site / "snippets").exists()
 
 
-def test_prose_counts_come_from_the_data(read_page, scope_table) -> None:
-    text = read_page(scopes_path(scope_table)).get_text(" ")
-    assert f"Set these {len(scope_table.rows)} rows" in " ".join(text.split())
+def test_prose_counts_come_from_the_data(read_page, table) -> None:
+    text = read_page(scopes_path(table)).get_text(" ")
+    assert f"Set these {len(table.rows)} rows" in " ".join(text.split())

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from support.docs import REPO_ROOT
+
 from bc_scopes.levels import level_label
 from bc_scopes.model import ScopeRow, load_scope_table
 
@@ -57,10 +59,10 @@ def rendered_levels(site_dir: Path) -> dict[str, str]:
 
 
 def test_one_level_change_shows_on_the_page(
-    repo_root, scope_table, built_site, mkdocs_build, tmp_path
+    table, built_site, mkdocs_build, tmp_path
 ) -> None:
-    row, new_level = pick_row_and_other_level(scope_table.rows)
-    project = copy_project(repo_root, tmp_path / "project")
+    row, new_level = pick_row_and_other_level(table.rows)
+    project = copy_project(REPO_ROOT, tmp_path / "project")
     set_required_level(project / "scopes.yaml", row.id, new_level)
     assert load_scope_table(project / "scopes.yaml").row(row.id).required == new_level
 

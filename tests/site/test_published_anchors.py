@@ -4,7 +4,7 @@ Every entry is an address support may have sent to a merchant, or the checker ma
 print: a page relative to site_url, with or without a fragment. Each must still lead
 somewhere in the built site, through a mkdocs-redirects stub if the page moved.
 Every current public anchor must be registered, so the next change cannot drop one
-unnoticed. Parsing and redirect-following come from bc_scopes.anchors_registry, the
+unnoticed. Parsing and redirect-following come from bc_scopes.devtools.anchors_registry, the
 same code the CI guards use.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bc_scopes.anchors_registry import anchors_on_page, read_registry, split_entry
+from bc_scopes.devtools.anchors_registry import anchors_on_page, read_registry, split_entry
 from bc_scopes.troubleshooting import PROBLEMS
 
 REGISTRY = Path(__file__).resolve().parent.parent / "published-anchors.txt"
@@ -53,18 +53,18 @@ def _unregistered(expected: list[str]) -> list[str]:
     return [entry for entry in expected if entry not in registered]
 
 
-def test_every_row_anchor_is_registered(scope_table) -> None:
+def test_every_row_anchor_is_registered(table) -> None:
     expected = [
-        f"{scope_table.guide.scopes_page}#{anchor}"
-        for row in (*scope_table.rows, *scope_table.leave_at_none)
+        f"{table.guide.scopes_page}#{anchor}"
+        for row in (*table.rows, *table.leave_at_none)
         for anchor in (row.anchor, *row.alias_anchors)
     ]
     missing = _unregistered(expected)
     assert not missing, ADD_THESE + "\n".join(missing)
 
 
-def test_every_troubleshooting_anchor_is_registered(scope_table) -> None:
-    page = scope_table.guide.troubleshooting_page
+def test_every_troubleshooting_anchor_is_registered(table) -> None:
+    page = table.guide.troubleshooting_page
     missing = _unregistered([f"{page}#{entry.anchor}" for entry in PROBLEMS])
     assert not missing, ADD_THESE + "\n".join(missing)
 

@@ -49,9 +49,9 @@ def test_invalid_example_is_refused_with_its_message(path: Path) -> None:
     assert "\n" not in message, "the message is one line"
 
 
-def test_repository_table_has_the_seed_size(scope_table) -> None:
-    assert len(scope_table.rows) == 25
-    assert len({row.id for row in scope_table.rows}) == 25
+def test_repository_table_has_the_seed_size(table) -> None:
+    assert len(table.rows) == 25
+    assert len({row.id for row in table.rows}) == 25
 
 
 def test_aliases_find_the_renamed_row() -> None:

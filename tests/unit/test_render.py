@@ -7,8 +7,9 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from bc_scopes import exitcodes, render
-from bc_scopes.model import ChangelogEntry, GuideLinks, NoneRow, ScopeRow, ScopeTable
+from bc_scopes import exitcodes
+from bc_scopes.guide import render
+from bc_scopes.model import ChangelogEntry, GuideLinks, ScopeRow, ScopeTable
 from bc_scopes.troubleshooting import PROBLEMS, Problem
 
 HOSTILE = 'A | B <script>alert("x")</script> & *c* _d_ `e` [f](g) {{ h }} {% i %} { #j }'
@@ -26,8 +27,11 @@ def make_row(row_id: str, name: str = "Orders", required: str = "modify", **extr
     )
 
 
-def make_table(rows: tuple[ScopeRow, ...], none_rows: tuple[NoneRow, ...] = (),
-               changelog: tuple[ChangelogEntry, ...] = ()) -> ScopeTable:
+def make_table(
+    rows: tuple[ScopeRow, ...],
+    none_rows: tuple[ScopeRow, ...] = (),
+    changelog: tuple[ChangelogEntry, ...] = (),
+) -> ScopeTable:
     guide = GuideLinks("https://example.org/", "scopes/", "troubleshooting/")
     return ScopeTable(guide=guide, rows=rows, leave_at_none=none_rows, changelog=changelog)
 
@@ -37,17 +41,29 @@ def soup_of(html_text: str) -> BeautifulSoup:
 
 
 def test_scope_table_keeps_the_data_order_and_values() -> None:
-    rows = (make_row("zeta", "Zeta"), make_row("alpha", "Alpha", "read-only"),
-            make_row("mid", "Mid", "none"))
+    rows = (
+        make_row("zeta", "Zeta"),
+        make_row("alpha", "Alpha", "read-only"),
+        make_row("mid", "Mid", "none"),
+    )
     soup = soup_of(render.render_scope_table(rows))
     body_rows = soup.select("tbody tr")
     assert [tr["data-row-id"] for tr in body_rows] == ["zeta", "alpha", "mid"]
     assert [tr.select_one(".bc-row-name").get_text() for tr in body_rows] == [
-        "Zeta", "Alpha", "Mid"]
+        "Zeta",
+        "Alpha",
+        "Mid",
+    ]
     assert [tr.select_one(".bc-level").get_text() for tr in body_rows] == [
-        "Modify", "Read-only", "None"]
+        "Modify",
+        "Read-only",
+        "None",
+    ]
     assert [tr.select_one(".bc-scope-string").get_text() for tr in body_rows] == [
-        "store_zeta", "store_alpha_read_only", "no scope"]
+        "store_zeta",
+        "store_alpha_read_only",
+        "no scope",
+    ]
 
 
 def test_each_row_has_its_anchor_then_its_aliases_and_a_link_icon() -> None:
@@ -55,7 +71,10 @@ def test_each_row_has_its_anchor_then_its_aliases_and_a_link_icon() -> None:
     soup = soup_of(render.render_scope_table((row,)))
     cell = soup.select_one("td.bc-name")
     assert [span["id"] for span in cell.select("span.bc-anchor")] == [
-        "scope-sites-routes", "scope-sites", "scope-routes"]
+        "scope-sites-routes",
+        "scope-sites",
+        "scope-routes",
+    ]
     link = cell.select_one("a.bc-row-link")
     assert link["href"] == "#scope-sites-routes"
     assert link["aria-label"] == "Link to the Sites & routes row"
@@ -64,9 +83,11 @@ def test_each_row_has_its_anchor_then_its_aliases_and_a_link_icon() -> None:
 
 def test_hostile_text_in_tables_is_only_text() -> None:
     row = make_row("orders", HOSTILE, reason=HOSTILE)
-    none_row = NoneRow("x", HOSTILE, ("none", "manage"), {"manage": "store_x"}, HOSTILE)
-    for html_text in (render.render_scope_table((row,)),
-                      render.render_leave_at_none_table((none_row,))):
+    none_row = ScopeRow("x", HOSTILE, "none", ("none", "manage"), {"manage": "store_x"}, HOSTILE)
+    for html_text in (
+        render.render_scope_table((row,)),
+        render.render_leave_at_none_table((none_row,)),
+    ):
         soup = soup_of(html_text)
         assert soup.select_one(".bc-row-name").get_text() == HOSTILE
         assert soup.select_one(".bc-reason").get_text() == HOSTILE
@@ -113,8 +134,10 @@ def test_scope_strings_wrap_only_at_underscores() -> None:
 
 
 def test_leave_at_none_table_lists_rows_at_none() -> None:
-    rows = (NoneRow("b", "Bee", ("none", "manage"), {"manage": "store_b"}, "Not needed here."),
-            NoneRow("a", "Ay", ("none", "manage"), {"manage": "store_a"}, "Not needed here."))
+    rows = (
+        ScopeRow("b", "Bee", "none", ("none", "manage"), {"manage": "store_b"}, "Not needed here."),
+        ScopeRow("a", "Ay", "none", ("none", "manage"), {"manage": "store_a"}, "Not needed here."),
+    )
     soup = soup_of(render.render_leave_at_none_table(rows))
     assert [tr["data-row-id"] for tr in soup.select("tbody tr")] == ["b", "a"]
     assert {td.get_text() for td in soup.select(".bc-level")} == {"None"}
@@ -125,13 +148,17 @@ def test_row_links_join_like_a_sentence() -> None:
     rows = [make_row("a", "A"), make_row("b", "B"), make_row("c", "C")]
     assert render.render_row_links(rows[:1], "s.md") == "[A](s.md#scope-a)"
     assert render.render_row_links(rows, "s.md") == (
-        "[A](s.md#scope-a), [B](s.md#scope-b) and [C](s.md#scope-c)")
+        "[A](s.md#scope-a), [B](s.md#scope-b) and [C](s.md#scope-c)"
+    )
     assert render.render_row_links([], "s.md") == "none"
 
 
 def test_level_summary_groups_rows_by_level_in_first_seen_order() -> None:
-    rows = (make_row("a", "A", "read-only"), make_row("b", "B", "modify"),
-            make_row("c", "C", "read-only"))
+    rows = (
+        make_row("a", "A", "read-only"),
+        make_row("b", "B", "modify"),
+        make_row("c", "C", "read-only"),
+    )
     lines = render.render_level_summary(rows, "scopes.md").splitlines()
     assert lines == [
         "- **Read-only** (2): [A](scopes.md#scope-a) and [C](scopes.md#scope-c)",
@@ -208,13 +235,15 @@ def test_relative_doc_link(from_page: str, to_page: str, fragment: str, expected
     assert render.relative_doc_link(from_page, to_page, fragment) == expected
 
 
-def test_find_row_looks_in_both_sections_and_aliases() -> None:
-    none_row = NoneRow("n", "N", ("none", "manage"), {"manage": "store_n"}, "Not needed here.")
+def test_row_lookup_finds_both_lists_and_aliases() -> None:
+    none_row = ScopeRow(
+        "n", "N", "none", ("none", "manage"), {"manage": "store_n"}, "Not needed here."
+    )
     table = make_table((make_row("a", aliases=("old-a",)),), (none_row,))
-    assert render.find_row(table, "old-a").id == "a"
-    assert render.find_row(table, "n") is none_row
+    assert table.row("old-a").id == "a"
+    assert table.row("n") is none_row
     with pytest.raises(KeyError, match="'missing'"):
-        render.find_row(table, "missing")
+        table.row("missing")
 
 
 def test_code_block_fence_outgrows_backticks_in_the_text() -> None:

@@ -9,10 +9,15 @@ changes, the demo output changes and its snapshot test says so.
 
 from __future__ import annotations
 
+import threading
+
+from bc_scopes.checker.check import check
+from bc_scopes.checker.inputs import CheckInputs
+from bc_scopes.checker.options import CheckOptions
+from bc_scopes.checker.report import Report
+from bc_scopes.checker.secrets import Secret
 from bc_scopes.fakestore.server import FakeStore
-from bc_scopes.inputs import CheckInputs
-from bc_scopes.runner import RunOptions, run_check_session
-from bc_scopes.secrets import Secret
+from bc_scopes.model import ScopeTable
 
 DEMO_STORE_HASH = "demo42"
 # Sample values only: they open nothing anywhere but the fake store.
@@ -48,7 +53,9 @@ DEMO_TOKEN_SCOPES = frozenset(
 )
 
 
-def run_demo(options: RunOptions) -> int:
+def run_demo(
+    table: ScopeTable, options: CheckOptions, cancel: threading.Event | None = None
+) -> Report:
     """Start the fake store, run the real check against it, stop the store."""
     with FakeStore(store_hash=DEMO_STORE_HASH) as store:
         store.grant(DEMO_ACCESS_TOKEN, DEMO_TOKEN_SCOPES)
@@ -59,7 +66,7 @@ def run_demo(options: RunOptions) -> int:
             client_id=Secret(DEMO_CLIENT_ID),
             client_secret=Secret(DEMO_CLIENT_SECRET),
         )
-        return run_check_session(inputs, options, target_label=DEMO_TARGET)
+        return check(table, inputs, options, cancel=cancel)
 
 
 def capture_demo_output() -> str:
@@ -77,7 +84,7 @@ def capture_demo_output() -> str:
     env.pop("GITHUB_STEP_SUMMARY", None)
     env.update(NO_COLOR="1", COLUMNS="100")
     result = subprocess.run(
-        [sys.executable, "-m", "bc_scopes.cli", "demo"],
+        [sys.executable, "-m", "bc_scopes.checker.cli", "demo"],
         capture_output=True, text=True, env=env, timeout=120, check=False,
     )
     if result.returncode != 0:

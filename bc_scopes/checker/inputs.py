@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bc_scopes.secrets import RedactedText, Secret
-from bc_scopes.storehash import StoreHashError, normalise_store_hash
+from bc_scopes.checker.secrets import RedactedText, Secret
+from bc_scopes.checker.storehash import StoreHashError, normalise_store_hash
 
 DEFAULT_API_URL = "https://api.bigcommerce.com"
 ENV_STORE_HASH = "BIGCOMMERCE_STORE_HASH"

@@ -1,4 +1,4 @@
-"""Constants and helpers shared by the checker's tests (fixtures live in conftest.py)."""
+"""The fake store's test identities: store hash, tokens, and the scope sets they hold."""
 
 from __future__ import annotations
 
@@ -47,6 +47,8 @@ def with_level(table: ScopeTable, scopes: set[str], row_id: str, level: str) -> 
 
 @dataclass
 class CliRun:
+    """What one `bc-scopes check` run printed and wrote."""
+
     code: int
     out: str
     err: str

@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from bc_scopes.levels import level_label
-from bc_scopes.model import NoneRow, ScopeRow, ScopeTable
+from bc_scopes.model import ScopeRow, ScopeTable
 from bc_scopes.troubleshooting import Problem
 
 # The link icon (Material Design "link-variant"), inline so the page loads nothing else.
@@ -79,21 +79,13 @@ def relative_doc_link(from_page: str, to_page: str, fragment: str = "") -> str:
     return f"{target}#{fragment}" if fragment else target
 
 
-def find_row(table: ScopeTable, row_id: str) -> ScopeRow | NoneRow:
-    """A required row or a leave-at-None row by id or alias; KeyError names the id."""
-    for row in (*table.rows, *table.leave_at_none):
-        if row.id == row_id or row_id in row.aliases:
-            return row
-    raise KeyError(f"no scope row with id or alias '{row_id}' in scopes.yaml")
-
-
-def _anchor_spans(row: ScopeRow | NoneRow) -> str:
+def _anchor_spans(row: ScopeRow) -> str:
     """The row's own anchor, then one empty span per alias so old links still land here."""
     ids = (row.anchor, *row.alias_anchors)
     return "".join(f'<span class="bc-anchor" id="{html_text(anchor)}"></span>' for anchor in ids)
 
 
-def _row_link_icon(row: ScopeRow | NoneRow) -> str:
+def _row_link_icon(row: ScopeRow) -> str:
     label = html_text(f"Link to the {row.name} row")
     return (
         f'<a class="bc-row-link" href="#{html_text(row.anchor)}" aria-label="{label}" '
@@ -101,7 +93,7 @@ def _row_link_icon(row: ScopeRow | NoneRow) -> str:
     )
 
 
-def _name_cell(row: ScopeRow | NoneRow) -> str:
+def _name_cell(row: ScopeRow) -> str:
     return (
         f'<td class="bc-name">{_anchor_spans(row)}'
         f'<span class="bc-row-name">{html_text(row.name)}</span>&nbsp;{_row_link_icon(row)}</td>'
@@ -139,7 +131,7 @@ def render_scope_table(rows: Sequence[ScopeRow]) -> str:
     return "\n".join(lines)
 
 
-def render_leave_at_none_table(rows: Sequence[NoneRow]) -> str:
+def render_leave_at_none_table(rows: Sequence[ScopeRow]) -> str:
     """Rows the form shows but the main table does not list: each stays at None."""
     lines = [
         '<table data-bc-table="leave-at-none">',
@@ -159,12 +151,12 @@ def render_leave_at_none_table(rows: Sequence[NoneRow]) -> str:
     return "\n".join(lines)
 
 
-def row_markdown_link(row: ScopeRow | NoneRow, scopes_href: str) -> str:
+def row_markdown_link(row: ScopeRow, scopes_href: str) -> str:
     """A Markdown link to a row, labelled with the row's name."""
     return f"[{markdown_text(row.name)}]({scopes_href}#{row.anchor})"
 
 
-def render_row_links(rows: Iterable[ScopeRow | NoneRow], scopes_href: str) -> str:
+def render_row_links(rows: Iterable[ScopeRow], scopes_href: str) -> str:
     """Links to several rows as one sentence-friendly list: "A, B and C"."""
     links = [row_markdown_link(row, scopes_href) for row in rows]
     if not links:
@@ -218,7 +210,7 @@ def render_changelog(table: ScopeTable, scopes_href: str) -> str:
         named: list[str] = []
         for row_id in entry.rows:
             try:
-                named.append(row_markdown_link(find_row(table, row_id), scopes_href))
+                named.append(row_markdown_link(table.row(row_id), scopes_href))
             except KeyError:
                 named.append(f"{markdown_text(row_id)} (row since removed)")
         rows_text = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]

@@ -15,13 +15,15 @@ probes of different rows are sent once. An answer is classified as:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+import queue
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from bc_scopes.client import Answer, BigCommerceClient, Cancelled, SafetyStop
+from bc_scopes import exitcodes
+from bc_scopes.checker.client import Answer, BigCommerceClient, Cancelled, SafetyStop
 from bc_scopes.model import Probe, ScopeRow
 
 PREFLIGHT_PATH = "/v2/time"
@@ -64,7 +66,7 @@ class Preflight:
     status: int | None
     anchor: str | None = None  # troubleshooting anchor when not ok
     message: str = ""
-    exit_code: int = 0
+    exit_code: int = exitcodes.OK
 
 
 @dataclass
@@ -137,37 +139,40 @@ def run_preflight(client: BigCommerceClient, api_url: str) -> Preflight:
         anchor = "rate-limited" if kind == "rate-limited" else "store-unreachable"
         return Preflight(
             False, None, anchor, f"Could not reach {api_url}: {detail}. Check the API URL and "
-            "the network, then run the check again.", 4
+            "the network, then run the check again.", exitcodes.INCOMPLETE
         )
     if status == 401:
         return Preflight(
             False, status, "invalid-token",
             "BigCommerce refused the access token (401): it is mistyped, belongs to a deleted "
-            "API account, or is the Client ID or Client Secret instead.", 3,
+            "API account, or is the Client ID or Client Secret instead.", exitcodes.REJECTED,
         )
     if status in (403, 404):
         return Preflight(
             False, status, "wrong-store-hash",
             f"BigCommerce answered {status} to the first, scope-free request: the store hash "
-            "does not belong to this token (a store- prefix, another store, or a typo).", 3,
+            "does not belong to this token (a store- prefix, another store, or a typo).",
+            exitcodes.REJECTED,
         )
     if status == 429:
         return Preflight(
             False, status, "rate-limited",
-            "The store's rate limit stayed exhausted (429); other apps are using it up.", 4
+            "The store's rate limit stayed exhausted (429); other apps are using it up.",
+            exitcodes.INCOMPLETE,
         )
     if 300 <= status < 400:
         return Preflight(
             False, status, "store-unreachable",
             f"{api_url} answered with a redirect ({status}); it is probably not the BigCommerce "
-            "API. Redirects are never followed, so the token went nowhere else.", 4,
+            "API. Redirects are never followed, so the token went nowhere else.",
+            exitcodes.INCOMPLETE,
         )
     if status == 200 and isinstance(answer.payload, dict) and "time" in answer.payload:
         return Preflight(True, status, message=f"GET {PREFLIGHT_PATH} answered 200.")
     return Preflight(
         False, status, "store-unreachable",
         f"GET {PREFLIGHT_PATH} answered {status} without BigCommerce's usual JSON; check the API "
-        "URL and BigCommerce's status page.", 4,
+        "URL and BigCommerce's status page.", exitcodes.INCOMPLETE,
     )
 
 
@@ -182,11 +187,67 @@ def unique_probes(rows: Iterable[ScopeRow]) -> dict[ProbeKey, Probe]:
 def run_check(
     client: BigCommerceClient, rows: Iterable[ScopeRow], api_url: str, concurrency: int = 8
 ) -> CheckRun:
-    """Preflight, then every probe of `rows` on `concurrency` threads."""
+    """Preflight, then every probe of `rows` on `concurrency` worker threads."""
     try:
         return _run(client, rows, api_url, concurrency)
     finally:
         client.close()
+
+
+def _send_probe(client: BigCommerceClient, probe: Probe) -> ProbeResult:
+    try:
+        return classify(client.send(probe.method, probe.path, probe.body))
+    except SafetyStop as stop:
+        return ProbeResult(
+            probe.method, probe.path, Outcome.FAILED, stop.status, "unsafe-write",
+            f"{stop.status}: a request built to fail was accepted; the run stopped",
+        )
+    except Cancelled:
+        return ProbeResult(
+            probe.method, probe.path, Outcome.FAILED, None, "cancelled",
+            "not sent: the run was stopped",
+        )
+
+
+def run_in_workers(
+    tasks: dict[ProbeKey, Callable[[], ProbeResult]], concurrency: int, cancel: threading.Event
+) -> dict[ProbeKey, ProbeResult]:
+    """Run `tasks` on daemon threads and wait for them, interruptibly.
+
+    Daemon threads, not a ThreadPoolExecutor: on Ctrl-C the main thread stops
+    waiting at once, `cancel` keeps every queued probe from being sent, and the
+    process can exit without joining a worker stuck in a slow read.
+    """
+    pending: queue.Queue[tuple[ProbeKey, Callable[[], ProbeResult]]] = queue.Queue()
+    for item in tasks.items():
+        pending.put(item)
+    results: dict[ProbeKey, ProbeResult] = {}
+    lock = threading.Lock()
+    finished = threading.Event()
+
+    def work() -> None:
+        while True:
+            try:
+                key, task = pending.get_nowait()
+            except queue.Empty:
+                return
+            result = task()
+            with lock:
+                results[key] = result
+                if len(results) == len(tasks):
+                    finished.set()
+
+    if not tasks:
+        return results
+    for number in range(max(1, min(concurrency, len(tasks)))):
+        threading.Thread(target=work, name=f"probe-{number}", daemon=True).start()
+    try:
+        while not finished.wait(0.05):
+            pass
+    except BaseException:
+        cancel.set()
+        raise
+    return results
 
 
 def _run(
@@ -197,26 +258,11 @@ def _run(
     if not preflight.ok:
         run.requests_sent = client.requests_sent
         return run
-    probes = unique_probes(rows)
-
-    def send(probe: Probe) -> ProbeResult:
-        try:
-            return classify(client.send(probe.method, probe.path, probe.body))
-        except SafetyStop as stop:
-            return ProbeResult(
-                probe.method, probe.path, Outcome.FAILED, stop.status, "unsafe-write",
-                f"{stop.status}: a request built to fail was accepted; the run stopped",
-            )
-        except Cancelled:
-            return ProbeResult(
-                probe.method, probe.path, Outcome.FAILED, None, "cancelled",
-                "not sent: the run stopped after a write was accepted",
-            )
-
-    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="probe") as pool:
-        futures = {key: pool.submit(send, probe) for key, probe in probes.items()}
-        for key, future in futures.items():
-            run.results[key] = future.result()
+    tasks: dict[ProbeKey, Callable[[], ProbeResult]] = {
+        key: (lambda probe=probe: _send_probe(client, probe))
+        for key, probe in unique_probes(rows).items()
+    }
+    run.results = run_in_workers(tasks, concurrency, client.cancelled)
     run.safety_stop = client.safety_stop
     run.requests_sent = client.requests_sent
     return run

@@ -1,11 +1,9 @@
-"""Helpers for the hostile-input tests (plain functions; fixtures live in conftest.py).
+"""The repository's paths, copies of the docs project, and real strict builds of them.
 
-The hostile tests attack `scopes.yaml` the way a careless or malicious edit
-would, then watch what the model, the real strict docs build and the checker
-do with it. They never touch the repository's own files: every attack runs on
-a copy of the docs inputs in a temporary folder, so the copy's `scopes.yaml`
-is the only thing the build can read. That also proves the macros locate
-`scopes.yaml` through the MkDocs project folder rather than the repository.
+Tests that change the guide's inputs never touch the repository's files: they
+copy the docs inputs to a temporary folder, so the copy's `scopes.yaml` is the
+only one the build can read. That also proves the macros find `scopes.yaml`
+through the MkDocs project folder rather than the repository.
 """
 
 from __future__ import annotations
@@ -23,6 +21,7 @@ import pytest
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+DOCS_DIR = REPO_ROOT / "docs"
 SCOPES_FILE = REPO_ROOT / "scopes.yaml"
 # Everything `mkdocs build` reads. bc_scopes is deliberately NOT copied: the
 # build must use the installed package and still read the copy's scopes.yaml.

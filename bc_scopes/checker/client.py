@@ -29,8 +29,9 @@ from urllib.parse import urlsplit
 import requests
 
 from bc_scopes import __version__
-from bc_scopes.inputs import is_loopback_host
-from bc_scopes.secrets import Secret
+from bc_scopes.checker.inputs import is_loopback_host
+from bc_scopes.checker.options import RetryPolicy
+from bc_scopes.checker.secrets import Secret
 
 USER_AGENT = f"bc-scopes/{__version__}"
 ALLOWED_METHODS = frozenset({"GET", "POST", "PUT"})
@@ -51,23 +52,7 @@ class SafetyStop(Exception):
 
 
 class Cancelled(Exception):
-    """The run was stopped (safety stop) before this request was sent."""
-
-
-@dataclass(frozen=True)
-class ClientPolicy:
-    """Timeouts, retry and rate-limit behaviour. The defaults suit a real store."""
-
-    connect_timeout: float = 5.0
-    read_timeout: float = 20.0
-    retries: int = 2
-    backoff: float = 0.5
-    rate_limit_attempts: int = 5
-    rate_limit_wait_cap: float = 10.0
-    rate_limit_fallback: float = 2.0
-    total_wait_cap: float = 60.0
-    reserve: int = 10
-    max_requests: int = 60
+    """The run was stopped (safety stop or Ctrl-C) before this request was sent."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +72,7 @@ class Answer:
 class _RateGate:
     """Shared pause for all worker threads, fed by every answer's rate headers."""
 
-    def __init__(self, policy: ClientPolicy, concurrency: int, cancel: threading.Event) -> None:
+    def __init__(self, policy: RetryPolicy, concurrency: int, cancel: threading.Event) -> None:
         self._policy = policy
         self._threshold = policy.reserve + concurrency
         self._cancel = cancel
@@ -152,16 +137,18 @@ class BigCommerceClient:
         self,
         store_base_url: str,
         token: Secret,
-        policy: ClientPolicy | None = None,
+        policy: RetryPolicy | None = None,
         concurrency: int = 1,
+        cancel: threading.Event | None = None,
     ) -> None:
         _check_base_url(store_base_url)
         self._base = store_base_url.rstrip("/")
         # Proxy and CA settings from the environment apply to the real API, never to loopback.
         self._trust_env = not is_loopback_host(urlsplit(self._base).hostname or "")
         self._token = token
-        self.policy = policy or ClientPolicy()
-        self.cancelled = threading.Event()
+        self.policy = policy or RetryPolicy()
+        # Set by a safety stop here, or by the caller (Ctrl-C): nothing is sent after it.
+        self.cancelled = cancel if cancel is not None else threading.Event()
         self._gate = _RateGate(self.policy, concurrency, self.cancelled)
         self._local = threading.local()
         self._sessions: list[requests.Session] = []

@@ -22,9 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bc_scopes.checker.probes import Outcome, ProbeKey, ProbeResult, probe_key
 from bc_scopes.levels import level_label
 from bc_scopes.model import Probe, ScopeRow, ScopeTable
-from bc_scopes.probes import Outcome, ProbeKey, ProbeResult, probe_key
 
 
 class Verdict(StrEnum):
@@ -74,7 +74,7 @@ def describe_range(row: ScopeRow, lowest: str | None, highest: str | None) -> st
 def _upper_bounds(table: ScopeTable, results: Mapping[ProbeKey, ProbeResult]) -> dict[str, int]:
     """Highest possible rank per row, from denials only."""
     bounds = {}
-    for row in table.rows:
+    for row in table.all_rows:
         upper = len(row.levels) - 1
         for probe in row.probes:
             result = results.get(probe_key(probe))
@@ -89,10 +89,9 @@ def _grant_counts(table: ScopeTable, probe: Probe, uppers: Mapping[str, int]) ->
         return True
     if not probe.also_opened_by:
         return False
-    for entry in probe.also_opened_by:
-        other_id, _, level = entry.partition(":")
-        other = table.row(other_id)
-        if uppers[other.id] >= other.rank(level):
+    for opener in probe.also_opened_by:
+        other = table.row(opener.row_id)
+        if uppers[other.id] >= other.rank(opener.level):
             return False
     return True
 
@@ -203,8 +202,8 @@ def _unsettled_dependencies(
         result = results.get(probe_key(probe))
         if result is None or result.outcome is not Outcome.GRANTED:
             continue
-        for entry in probe.also_opened_by:
-            other = table.row(entry.partition(":")[0])
+        for opener in probe.also_opened_by:
+            other = table.row(opener.row_id)
             if _failures_of(table, other, results) and other.name not in names:
                 names.append(other.name)
     return names

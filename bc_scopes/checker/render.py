@@ -1,99 +1,23 @@
-"""Turn a finished check into the terminal table, the JSON report and a Markdown summary.
+"""Render a `Report`: the terminal table, the JSON report and the GitHub step summary.
 
-Pure functions over a `Report`. No secret ever reaches a `Report`: it holds the
-store hash, the API URL, verdicts and lines of text written by this package.
+Pure functions: a report in, text or a dict out. Every text that may hold
+characters from the server or from scopes.yaml passes `printable` (terminal)
+or `_md` (Markdown) on the way out.
 """
 
 from __future__ import annotations
 
 import html
 import unicodedata
-from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 from bc_scopes import __version__, exitcodes
+from bc_scopes.checker.report import Report, detected_text, fix_for
+from bc_scopes.checker.verdicts import Verdict
 from bc_scopes.levels import level_label
-from bc_scopes.model import ScopeTable
-from bc_scopes.probes import Preflight
 from bc_scopes.troubleshooting import problem
-from bc_scopes.verdicts import VERDICT_ORDER, RowResult, Verdict, describe_range
 
 COLUMNS = (("Row", 28), ("Verdict", 14), ("Detected", 21), ("Required", 9))
-
-
-@dataclass(frozen=True)
-class SafetyEvent:
-    method: str
-    path: str
-    status: int
-
-
-@dataclass
-class Report:
-    """Everything the outputs show about one run."""
-
-    table: ScopeTable
-    store_hash: str
-    api_url: str
-    rows: list[RowResult]
-    preflight: Preflight | None = None
-    safety_stop: SafetyEvent | None = None
-    requests_sent: int = 0
-    strict: bool = False
-    notes: list[str] = field(default_factory=list)
-    target_label: str = ""  # replaces "store X at URL" in the header (the demo)
-
-    @property
-    def summary(self) -> dict[str, int]:
-        counts = Counter(result.verdict for result in self.rows)
-        return {verdict.value: counts.get(verdict, 0) for verdict in VERDICT_ORDER}
-
-    @property
-    def exit_code(self) -> int:
-        if self.preflight is not None and not self.preflight.ok:
-            return self.preflight.exit_code
-        if self.safety_stop is not None:
-            return exitcodes.INCOMPLETE
-        verdicts = {result.verdict for result in self.rows}
-        if Verdict.MISSING in verdicts or (self.strict and Verdict.EXCESS in verdicts):
-            return exitcodes.FAILED
-        if Verdict.UNKNOWN in verdicts:
-            return exitcodes.INCOMPLETE
-        return exitcodes.OK
-
-    def help_url(self, anchor: str) -> str:
-        return self.table.guide.troubleshooting_url(anchor)
-
-    def row_url(self, result: RowResult) -> str:
-        return self.table.guide.row_url(result.row.id)
-
-
-def detected_text(result: RowResult) -> str:
-    """What the table shows as detected: a level, a range, 'not testable' or '?'."""
-    if not result.row.probes:
-        return "not testable"
-    return describe_range(result.row, result.lowest, result.highest)
-
-
-def fix_for(result: RowResult) -> str:
-    """One line on how to fix a row that is not ok."""
-    row, need = result.row, level_label(result.row.required)
-    if result.verdict is Verdict.MISSING:
-        return (
-            f"Create a new API account with {row.name} set to {need}; the scopes of an existing "
-            "account cannot be edited."
-        )
-    if result.verdict is Verdict.EXCESS:
-        return (
-            f"Works, but more than needed: create a new API account with {row.name} set to {need} "
-            "and delete the old one."
-        )
-    if result.verdict is Verdict.UNVERIFIABLE:
-        return row.confirm_by_eye or f"Check in the control panel that {row.name} reads {need}."
-    if result.anchor:
-        return f"{result.reason} {problem(result.anchor).fix}"
-    return result.reason
 
 
 def _header(report: Report) -> list[str]:
@@ -119,8 +43,11 @@ def _cell(text: str, width: int) -> str:
     return text.ljust(width) if len(text) < width else text + " "
 
 
-def render_text(report: Report) -> str:
-    """The readable report printed at the end of a run (plain text, no colour)."""
+def render_text(report: Report, verbose: bool = False) -> str:
+    """The readable report printed at the end of a run (plain text, no colour).
+
+    `verbose` adds every request behind a row and how its answer was read.
+    """
     lines = _header(report)
     preflight = report.preflight
     if preflight is not None and not preflight.ok:
@@ -133,7 +60,7 @@ def render_text(report: Report) -> str:
             "",
             f"Exit code {report.exit_code}: {exitcodes.MEANINGS[report.exit_code]}.",
         ]
-        return "\n".join(_printable(line) for line in lines) + "\n"
+        return "\n".join(printable(line) for line in lines) + "\n"
     if preflight is not None:
         lines.append(f"Preflight: {preflight.message} The token and the store hash work.")
     lines += [""] + _safety_lines(report)
@@ -154,6 +81,11 @@ def render_text(report: Report) -> str:
             lines.append(f"    {label}: {fix_for(result)}")
             help_link = f"  Help: {report.help_url(result.anchor)}" if result.anchor else ""
             lines.append(f"    Guide: {report.row_url(result)}{help_link}")
+        if verbose:
+            lines.extend(
+                f"    - {probe.method} {probe.path}: {probe.outcome.value} ({probe.detail})"
+                for probe in result.evidence
+            )
     lines += ["", _summary_line(report)]
     if _every_checkable_row_missing(report):
         lines.append(
@@ -161,7 +93,7 @@ def render_text(report: Report) -> str:
             f"See {report.help_url('wrong-token-type')}"
         )
     lines.append(f"Exit code {report.exit_code}: {exitcodes.MEANINGS[report.exit_code]}.")
-    return "\n".join(_printable(line) for line in lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def _summary_line(report: Report) -> str:
@@ -246,11 +178,11 @@ def _md(text: str) -> str:
     GitHub renders step summaries as Markdown with HTML, so a row name such as
     `<img onerror=…>` or `[x](javascript:…)` must arrive as plain characters.
     """
-    escaped = html.escape(_printable(text), quote=False)
+    escaped = html.escape(printable(text), quote=False)
     return "".join("\\" + char if char in _MARKDOWN_SPECIALS else char for char in escaped)
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """Control characters (terminal escapes, line breaks) become spaces or '?'."""
     return "".join(
         " " if char in "\t\n\r" else "?" if unicodedata.category(char) == "Cc" else char

@@ -1,0 +1,117 @@
+"""The check's options: one definition for the library, the CLI and the pytest plugin.
+
+Every default, limit and help text lives here. `bc-scopes` flags and the
+plugin's `--bc-*` options are both generated from `OPTION_SPECS`, so a default
+or a range can never differ between the two fronts. `RetryPolicy` holds the
+client's timing rules; tests hand in a fast one instead of patching a class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+
+class OptionError(ValueError):
+    """An option out of range. The message is one line, naming the flag and the range."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Timeouts, retries and rate-limit manners. The defaults suit a real store.
+
+    `backoff` grows 2x per retry of a GET after a 5xx or a network error.
+    On a 429 every worker waits the reset window (at most `rate_limit_wait_cap`,
+    BigCommerce's 30 s window); all waiting together may not exceed
+    `total_wait_cap`. At most `max_requests` requests leave per check.
+    """
+
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    retries: int = 2
+    backoff: float = 0.5
+    rate_limit_attempts: int = 5
+    rate_limit_wait_cap: float = 10.0
+    rate_limit_fallback: float = 2.0
+    total_wait_cap: float = 60.0
+    reserve: int = 10
+    max_requests: int = 60
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """One user-facing option: its name, type, default, range and help."""
+
+    name: str
+    kind: type
+    default: Any
+    help: str
+    minimum: float | None = None
+    maximum: float | None = None
+    metavar: str | None = None
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def parse(self, text: str) -> Any:
+        """Turn a command-line value into the option's type, or raise OptionError."""
+        try:
+            value = self.kind(text)
+        except (TypeError, ValueError):
+            raise OptionError(self.range_message()) from None
+        self.validate(value)
+        return value
+
+    def validate(self, value: Any) -> None:
+        if self.minimum is not None and value < self.minimum:
+            raise OptionError(self.range_message())
+        if self.maximum is not None and value > self.maximum:
+            raise OptionError(self.range_message())
+
+    def range_message(self) -> str:
+        what = "a whole number" if self.kind is int else "a number"
+        return f"{self.flag} takes {what} from {self.minimum:g} to {self.maximum:g}"
+
+
+OPTION_SPECS: tuple[OptionSpec, ...] = (
+    OptionSpec("strict", bool, False, "treat excess rows as failures (exit 1)"),
+    OptionSpec(
+        "concurrency", int, 8, "probes sent in parallel, 1-16 (default 8)", 1, 16, "N"
+    ),
+    OptionSpec(
+        "timeout", float, 20.0, "per-request read timeout in seconds (default 20)", 0.1, 120,
+        "SECONDS",
+    ),
+)
+SPECS_BY_NAME = {spec.name: spec for spec in OPTION_SPECS}
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """How one check runs. Validated on creation, so a bad value never reaches the network."""
+
+    strict: bool = SPECS_BY_NAME["strict"].default
+    concurrency: int = SPECS_BY_NAME["concurrency"].default
+    timeout: float = SPECS_BY_NAME["timeout"].default
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    # Row ids to check (their dependencies are added); None checks every row.
+    only_rows: tuple[str, ...] | None = None
+    # Replaces "store X at URL" in report headers (the demo says what it talks to).
+    target_label: str = ""
+
+    def __post_init__(self) -> None:
+        for spec in OPTION_SPECS:
+            if spec.kind is not bool:
+                spec.validate(getattr(self, spec.name))
+
+    @property
+    def effective_policy(self) -> RetryPolicy:
+        """The retry policy with the user's read timeout applied."""
+        return replace(self.policy, read_timeout=self.timeout)
+
+    @classmethod
+    def from_values(cls, values: dict[str, Any], **extra: Any) -> CheckOptions:
+        """Options from a front's parsed flags, keyed by spec name; missing ones keep defaults."""
+        chosen = {spec.name: values[spec.name] for spec in OPTION_SPECS if spec.name in values}
+        return cls(**chosen, **extra)

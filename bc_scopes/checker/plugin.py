@@ -1,0 +1,242 @@
+"""pytest plugin: `pytest --bc-scopes` checks a token, one test item per `scopes.yaml` row.
+
+A thin front. Registered through the `pytest11` entry point and inert until
+`--bc-scopes` is given. It collects one item per row (named by row id, such as
+`scopes.yaml::orders`), calls `check()` once before the first item, and maps
+each row's verdict to an outcome:
+
+- ok            -> passed
+- excess        -> passed with an ExcessScopeWarning (failed under --bc-strict)
+- missing       -> failed, with a one-line message and no traceback
+- unverifiable  -> skipped, the reason says what to confirm by eye
+- unknown       -> xfailed ("could not complete"), never passed
+
+The session's exit status becomes the checker's exit code (see
+`bc_scopes.exitcodes`). Inputs come from the BIGCOMMERCE_* environment
+variables and the --bc-* options, which are generated from the same
+`OPTION_SPECS` as the CLI's flags. JUnit XML comes from pytest's own
+`--junit-xml`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bc_scopes import exitcodes
+from bc_scopes.checker.check import check
+from bc_scopes.checker.inputs import CheckInputs, InputError, resolve_inputs
+from bc_scopes.checker.options import OPTION_SPECS, CheckOptions, OptionError
+from bc_scopes.checker.outputs import OutputFiles
+from bc_scopes.checker.render import render_markdown, render_text, to_json
+from bc_scopes.checker.report import Report, fix_for
+from bc_scopes.checker.verdicts import RowResult, Verdict
+from bc_scopes.model import (
+    ScopeFileError,
+    ScopeRow,
+    ScopeTable,
+    default_scopes_file,
+    load_scope_table,
+)
+
+PLUGIN_NAME = "bc_scopes_session"
+
+
+class ExcessScopeWarning(UserWarning):
+    """The token holds more than the guide requires (least privilege)."""
+
+
+def _dest(name: str) -> str:
+    return "bc_" + name
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("bc-scopes", "BigCommerce scope check (bc-scopes)")
+    group.addoption(
+        "--bc-scopes", action="store_true", default=False,
+        help="run the BigCommerce scope check: one test per scopes.yaml row (reads the "
+        "BIGCOMMERCE_* environment variables)",
+    )
+    group.addoption("--bc-store-hash", default=None, help="store hash or pasted API path")
+    group.addoption(
+        "--bc-api-url", default=None, help="API base URL (default https://api.bigcommerce.com)"
+    )
+    for flag, what in (
+        ("--bc-access-token-file", "the Access Token"),
+        ("--bc-client-id-file", "the Client ID"),
+        ("--bc-client-secret-file", "the Client Secret"),
+    ):
+        group.addoption(flag, default=None, metavar="FILE", help=f"read {what} from FILE")
+    group.addoption(
+        "--bc-scopes-file", default=None, metavar="FILE", help="scope table (default: scopes.yaml)"
+    )
+    for spec in OPTION_SPECS:
+        flag = "--bc-" + spec.name.replace("_", "-")
+        if spec.kind is bool:
+            group.addoption(flag, action="store_true", default=spec.default, dest=_dest(spec.name),
+                            help=spec.help)
+        else:
+            # Kept as text: OPTION_SPECS parses it, so both fronts give the same message.
+            group.addoption(flag, default=None, metavar=spec.metavar, dest=_dest(spec.name),
+                            help=spec.help)
+    group.addoption("--bc-json", default=None, metavar="FILE", help="write the JSON report to FILE")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("bc_scopes"):
+        config.pluginmanager.register(ScopeCheck(config), PLUGIN_NAME)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class ScopeFile(pytest.File):
+    """scopes.yaml seen as a test file: one item per row."""
+
+    def collect(self) -> Iterator[ScopeItem]:
+        session_check: ScopeCheck = self.config.pluginmanager.get_plugin(PLUGIN_NAME)
+        assert session_check.table is not None
+        for row in session_check.table.rows:
+            yield ScopeItem.from_parent(self, name=row.id, row=row)
+
+
+class ScopeItem(pytest.Item):
+    """The check of one row. The answers were fetched once for the whole session."""
+
+    def __init__(self, *, row: ScopeRow, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.row = row
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"scope row {self.row.id}"
+
+    def runtest(self) -> None:
+        session_check: ScopeCheck = self.config.pluginmanager.get_plugin(PLUGIN_NAME)
+        result, report = session_check.result_for(self.row.id)
+        self.user_properties.extend(
+            [
+                ("verdict", result.verdict.value),
+                ("detected", result.detected or ""),
+                ("required", self.row.required),
+            ]
+        )
+        _raise_outcome(result, report, str(self.path))
+
+
+def _raise_outcome(result: RowResult, report: Report, path: str) -> None:
+    """Map one verdict to pytest's outcome, with a one-line message and no traceback."""
+    url = report.row_url(result)
+    line = f"{result.row.name}: {result.verdict.value}. {result.reason}"
+    if result.verdict is Verdict.MISSING or (result.verdict is Verdict.EXCESS and report.strict):
+        pytest.fail(f"{line} Fix: {fix_for(result)} {url}", pytrace=False)
+    if result.verdict is Verdict.EXCESS:
+        # Point the warning at the table, not at this file.
+        warnings.warn_explicit(f"{line} {url}", ExcessScopeWarning, path, 1)
+    elif result.verdict is Verdict.UNVERIFIABLE:
+        pytest.skip(f"unverifiable: {result.reason}")
+    elif result.verdict is Verdict.UNKNOWN:
+        pytest.xfail(f"unknown (could not complete): {result.reason}")
+
+
+class ScopeCheck:
+    """Per-session state: the inputs, the one call of `check()`, and its report."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.error: str | None = None
+        self.table: ScopeTable | None = None
+        self.inputs: CheckInputs | None = None
+        self.options = CheckOptions()
+        self.outputs = OutputFiles()
+        self.report: Report | None = None
+        scopes_option = config.getoption("bc_scopes_file")
+        self.scopes_file = Path(scopes_option).resolve() if scopes_option else default_scopes_file()
+        try:
+            values = {}
+            for spec in OPTION_SPECS:
+                raw = config.getoption(_dest(spec.name))
+                if raw is not None:
+                    values[spec.name] = raw if spec.kind is bool else spec.parse(str(raw))
+            self.options = CheckOptions.from_values(values)
+            self.table = load_scope_table(self.scopes_file)
+            self.inputs = self._inputs_from_options()
+            self.outputs = OutputFiles.open(
+                config.getoption("bc_json"), None, os.environ.get("GITHUB_STEP_SUMMARY") or None
+            )
+        except (InputError, ScopeFileError, OptionError) as error:
+            self.error = _one_line(str(error).replace("--", "--bc-", 1))
+
+    def _inputs_from_options(self) -> CheckInputs:
+        option = self.config.getoption
+        return resolve_inputs(
+            store_hash=option("bc_store_hash"),
+            api_url=option("bc_api_url"),
+            access_token_file=option("bc_access_token_file"),
+            client_id_file=option("bc_client_id_file"),
+            client_secret_file=option("bc_client_secret_file"),
+        )
+
+    # collection ---------------------------------------------------------------------
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        if self.error is not None:
+            pytest.exit(f"bc-scopes: {self.error}", returncode=exitcodes.BAD_INPUT)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection(self, session: pytest.Session) -> bool:
+        """Collect the scope rows only, whatever paths were given."""
+        session.perform_collect([str(self.scopes_file)])
+        return True
+
+    def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> ScopeFile | None:
+        if file_path.resolve() != self.scopes_file:
+            return None
+        # Items read "scopes.yaml::orders" even when the table lives outside the rootdir.
+        try:
+            nodeid = file_path.resolve().relative_to(parent.config.rootpath.resolve()).as_posix()
+        except ValueError:
+            nodeid = file_path.name
+        return ScopeFile.from_parent(parent, path=file_path, nodeid=nodeid)
+
+    # the run --------------------------------------------------------------------------
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool | None:
+        if session.config.option.collectonly or not session.items:
+            return None
+        assert self.table is not None and self.inputs is not None
+        selected = tuple(item.row.id for item in session.items if isinstance(item, ScopeItem))
+        only = None if len(selected) == len(self.table.rows) else selected
+        self.options = CheckOptions(**{**self.options.__dict__, "only_rows": only})
+        self.report = check(self.table, self.inputs, self.options)
+        if self.report.preflight is not None and not self.report.preflight.ok:
+            return True  # one clear message at the end, no per-row noise
+        return None
+
+    def result_for(self, row_id: str) -> tuple[RowResult, Report]:
+        assert self.report is not None
+        return next(r for r in self.report.rows if r.row.id == row_id), self.report
+
+    # reporting ------------------------------------------------------------------------
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if self.report is None:
+            self.outputs.close()
+            return
+        session.exitstatus = self.report.exit_code
+        self.outputs.write(
+            json_text=json.dumps(to_json(self.report), indent=2) + "\n",
+            markdown=render_markdown(self.report) + "\n",
+        )
+        self.outputs.close()
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.report is None:
+            return
+        terminalreporter.write_sep("=", "bc-scopes")
+        for line in render_text(self.report).splitlines():
+            terminalreporter.write_line(line)

@@ -1,0 +1,92 @@
+"""What one check found: the `Report` that every front renders, and its exit code.
+
+No secret ever reaches a `Report`: it holds the store hash, the API URL,
+verdicts and lines of text written by this package. Renderers live in
+`render.py` and `junit.py`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from bc_scopes import exitcodes
+from bc_scopes.checker.probes import Preflight
+from bc_scopes.checker.verdicts import VERDICT_ORDER, RowResult, Verdict, describe_range
+from bc_scopes.levels import level_label
+from bc_scopes.model import ScopeTable
+from bc_scopes.troubleshooting import problem
+
+
+@dataclass(frozen=True)
+class SafetyEvent:
+    method: str
+    path: str
+    status: int
+
+
+@dataclass
+class Report:
+    """Everything the outputs show about one run."""
+
+    table: ScopeTable
+    store_hash: str
+    api_url: str
+    rows: list[RowResult]
+    preflight: Preflight | None = None
+    safety_stop: SafetyEvent | None = None
+    requests_sent: int = 0
+    strict: bool = False
+    notes: list[str] = field(default_factory=list)
+    target_label: str = ""  # replaces "store X at URL" in the header (the demo)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = Counter(result.verdict for result in self.rows)
+        return {verdict.value: counts.get(verdict, 0) for verdict in VERDICT_ORDER}
+
+    @property
+    def exit_code(self) -> int:
+        if self.preflight is not None and not self.preflight.ok:
+            return self.preflight.exit_code
+        if self.safety_stop is not None:
+            return exitcodes.INCOMPLETE
+        verdicts = {result.verdict for result in self.rows}
+        if Verdict.MISSING in verdicts or (self.strict and Verdict.EXCESS in verdicts):
+            return exitcodes.FAILED
+        if Verdict.UNKNOWN in verdicts:
+            return exitcodes.INCOMPLETE
+        return exitcodes.OK
+
+    def help_url(self, anchor: str) -> str:
+        return self.table.guide.troubleshooting_url(anchor)
+
+    def row_url(self, result: RowResult) -> str:
+        return self.table.guide.row_url(result.row.id)
+
+
+def detected_text(result: RowResult) -> str:
+    """What the table shows as detected: a level, a range, 'not testable' or '?'."""
+    if not result.row.probes:
+        return "not testable"
+    return describe_range(result.row, result.lowest, result.highest)
+
+
+def fix_for(result: RowResult) -> str:
+    """One line on how to fix a row that is not ok."""
+    row, need = result.row, level_label(result.row.required)
+    if result.verdict is Verdict.MISSING:
+        return (
+            f"Create a new API account with {row.name} set to {need}; the scopes of an existing "
+            "account cannot be edited."
+        )
+    if result.verdict is Verdict.EXCESS:
+        return (
+            f"Works, but more than needed: create a new API account with {row.name} set to {need} "
+            "and delete the old one."
+        )
+    if result.verdict is Verdict.UNVERIFIABLE:
+        return row.confirm_by_eye or f"Check in the control panel that {row.name} reads {need}."
+    if result.anchor:
+        return f"{result.reason} {problem(result.anchor).fix}"
+    return result.reason
