@@ -150,7 +150,7 @@ _ALIAS_REFUSAL = "YAML anchors and aliases are not allowed; write each value out
 _BaseSafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _StrictLoader(_BaseSafeLoader):  # type: ignore[misc, valid-type]
+class _StrictLoader(_BaseSafeLoader):  # type: ignore[misc]
     """Safe loader that keeps dates as text (anchors and aliases are refused beforehand).
 
     Dates stay strings so that the schema checks them as written.
@@ -172,7 +172,8 @@ def _refuse_anchors_and_aliases(text: str) -> None:
     """
     for event in yaml.parse(text, Loader=_BaseSafeLoader):
         if isinstance(event, yaml.events.AliasEvent) or getattr(event, "anchor", None):
-            raise yaml.composer.ComposerError(None, None, _ALIAS_REFUSAL, event.start_mark)
+            mark: Any = event.start_mark  # libyaml's Mark and PyYAML's have the same fields
+            raise yaml.composer.ComposerError(None, None, _ALIAS_REFUSAL, mark)
 
 
 def _bundled(name: str) -> Path:
@@ -196,7 +197,8 @@ def default_scopes_file() -> Path:
 def _schema() -> dict[str, Any]:
     path = _bundled(SCHEMA_FILE_NAME)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return schema
     except OSError:
         raise ScopeFileError(f"{SCHEMA_FILE_NAME} not found; reinstall bc-scopes") from None
 

@@ -51,7 +51,7 @@ def define_env(env: Any) -> None:
             return "index.md"
         page_file = getattr(page, "file", None)
         if page_file is not None:
-            return page_file.src_uri
+            return str(page_file.src_uri)
         return str(getattr(page, "path", "index.md"))
 
     def link_to(page: str, fragment: str = "") -> str:

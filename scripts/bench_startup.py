@@ -133,7 +133,9 @@ def main() -> int:
           "(python -X importtime; cumulative ms, self ms):")
     for cumulative, own, name in offenders:
         print(f"    {cumulative / 1000:8.1f} {own / 1000:8.1f}  {name}")
-    result.add("`import bc_scopes.checker.cli` (python -X importtime)", round(total_us / 1000, 1), "ms")
+    result.add(
+        "`import bc_scopes.checker.cli` (python -X importtime)", round(total_us / 1000, 1), "ms"
+    )
     result.notes.append(
         "Slowest imports under bc_scopes.checker.cli (`.venv/bin/python -X importtime -c "
         "'import bc_scopes.checker.cli'`, cumulative ms / self ms): "

@@ -16,7 +16,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     | grep -v "is ignored" || true
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . 2>&1 \
     | grep -v "is ignored" || true
-  .venv/bin/python -c "import bc_scopes, mkdocs, playwright" # fail here, not later, if the install broke
+  .venv/bin/python -c "import bc_scopes, mkdocs, playwright, xdist" # fail here, not later, if the install broke
   echo "$want" > "$stamp"
 fi
 

@@ -6,9 +6,11 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export NO_MKDOCS_2_WARNING=1
 .venv/bin/ruff check .
+.venv/bin/mypy  # strict, over bc_scopes and macros (see pyproject.toml)
 .venv/bin/mkdocs build --strict --site-dir "$(mktemp -d)/site"
 status=0
-.venv/bin/python -m pytest "$@" || status=$?
+# Four workers on two cores: many tests wait on loopback I/O rather than compute.
+.venv/bin/python -m pytest -n "${BC_TEST_WORKERS:-4}" "$@" || status=$?
 if [ "$status" -eq 5 ]; then
   echo "test.sh: pytest collected no tests; that is a failure here" >&2
   exit 1

@@ -14,7 +14,13 @@ import sys
 from typing import Any, NoReturn
 
 from bc_scopes import __version__, exitcodes
-from bc_scopes.checker.options import OPTION_SPECS, OptionError, OptionSpec, RetryPolicy
+from bc_scopes.checker.options import (
+    OPTION_SPECS,
+    CheckOptions,
+    OptionError,
+    OptionSpec,
+    RetryPolicy,
+)
 
 EPILOG = (
     "exit codes:\n"
@@ -124,9 +130,7 @@ def _prompt_for_token() -> str:
     return getpass.getpass("BigCommerce Access Token (input hidden): ")
 
 
-def _options(args: argparse.Namespace, policy: RetryPolicy | None, **extra: Any):  # noqa: ANN202
-    from bc_scopes.checker.options import CheckOptions
-
+def _options(args: argparse.Namespace, policy: RetryPolicy | None, **extra: Any) -> CheckOptions:
     values = {
         spec.name: getattr(args, spec.name) for spec in OPTION_SPECS if hasattr(args, spec.name)
     }

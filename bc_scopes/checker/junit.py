@@ -46,7 +46,7 @@ def report_suite(report: Report, name: str | None = None) -> TestSuite:
     suite.add_property("store_hash", report.store_hash)
     suite.add_property("table_version", report.table.version)
     suite.add_property("exit_code", str(report.exit_code))
-    suite.update_statistics()
+    suite.update_statistics()  # type: ignore[no-untyped-call]
     return suite
 
 
@@ -55,7 +55,7 @@ def junit_document(suites: Iterable[TestSuite]) -> str:
     document = JUnitXml("bc-scopes")
     for suite in suites:
         document.add_testsuite(suite)
-    document.update_statistics()
-    body = document.tostring()
+    document.update_statistics()  # type: ignore[no-untyped-call]
+    body = document.tostring()  # type: ignore[no-untyped-call]
     text = body.decode("utf-8") if isinstance(body, bytes) else body
     return '<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n"

@@ -97,11 +97,17 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _session_check(config: pytest.Config) -> ScopeCheck:
+    found = config.pluginmanager.get_plugin(PLUGIN_NAME)
+    assert isinstance(found, ScopeCheck)
+    return found
+
+
 class ScopeFile(pytest.File):
     """scopes.yaml seen as a test file: one item per row."""
 
     def collect(self) -> Iterator[ScopeItem]:
-        session_check: ScopeCheck = self.config.pluginmanager.get_plugin(PLUGIN_NAME)
+        session_check = _session_check(self.config)
         assert session_check.table is not None
         for row in session_check.table.rows:
             yield ScopeItem.from_parent(self, name=row.id, row=row)
@@ -118,7 +124,7 @@ class ScopeItem(pytest.Item):
         return self.path, None, f"scope row {self.row.id}"
 
     def runtest(self) -> None:
-        session_check: ScopeCheck = self.config.pluginmanager.get_plugin(PLUGIN_NAME)
+        session_check = _session_check(self.config)
         result, report = session_check.result_for(self.row.id)
         self.user_properties.extend(
             [

@@ -14,6 +14,7 @@ probes of different rows are sent once. An answer is classified as:
 
 from __future__ import annotations
 
+import functools
 import json
 import queue
 import threading
@@ -81,7 +82,7 @@ class CheckRun:
 
 def _title(payload: Any) -> str:
     if isinstance(payload, dict) and isinstance(payload.get("title"), str):
-        return payload["title"]
+        return str(payload["title"])
     return ""
 
 
@@ -259,7 +260,7 @@ def _run(
         run.requests_sent = client.requests_sent
         return run
     tasks: dict[ProbeKey, Callable[[], ProbeResult]] = {
-        key: (lambda probe=probe: _send_probe(client, probe))
+        key: functools.partial(_send_probe, client, probe)
         for key, probe in unique_probes(rows).items()
     }
     run.results = run_in_workers(tasks, concurrency, client.cancelled)

@@ -41,6 +41,9 @@ class RecordedRequest:
     had_token: bool
     status: int | None = None
     mutation: bool = False
+    # time.monotonic() on arrival: system-wide on Linux, so a benchmark can compare it
+    # with the moment it started the checker's process.
+    received_at: float = field(default_factory=time.monotonic)
 
     @property
     def api_path(self) -> str:
@@ -150,8 +153,7 @@ class FakeStore:
     def url(self) -> str:
         if self._server is None:
             raise RuntimeError("the fake store is not running")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def start(self) -> FakeStore:
         handler = type("BoundHandler", (_Handler,), {"store": self})

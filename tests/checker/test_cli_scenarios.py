@@ -100,7 +100,9 @@ def test_a_token_with_no_scope_at_all_points_to_the_token_type(check_cli, store)
     assert "#wrong-token-type" in run.out
 
 
-def test_shared_route_rows_are_missing_when_every_candidate_scope_is_absent(check_cli, store, table):
+def test_shared_route_rows_are_missing_when_every_candidate_scope_is_absent(
+    check_cli, store, table
+):
     none = dict.fromkeys((row_id.replace("-", "_") for row_id in CHANNEL_ROWS), "none")
     env = token_with(store, table, "nochannels000000000000000000005", **none)
     verdicts = check_cli(env=env).verdicts()
