@@ -5,7 +5,8 @@
 Runs the real `check()` call (client, worker threads, verdicts) in-process
 against the loopback fake store with a 100 ms delay on every request, once
 sequentially (--concurrency 1) and once with the default concurrency. For
-each it prints the requests sent, the best wall time of `--repeat` runs, the lower bound that latency alone imposes, and the ratio.
+each it prints the requests sent, the best wall time of `--repeat` runs,
+the lower bound that latency alone imposes, and the ratio.
 
 The lower bound: the preflight must finish before the probes start, and N
 probes on C threads need at least ceil(N / C) round trips, so
