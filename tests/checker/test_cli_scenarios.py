@@ -198,104 +198,12 @@ def test_bad_input_exits_2_with_one_line_and_sends_nothing(check_cli, store, env
     assert store.requests == []
 
 
-def test_flaky_5xx_is_retried_and_ends_ok(check_cli, store):
-    store.add_fault(Fault(FaultKind.STATUS, status=503, path=r"^/v2/orders$", times=2))
-    run = check_cli()
-    assert run.code == 0
-    assert run.verdicts()["orders"] == "ok"
-    assert [r.status for r in store.requests if r.api_path == "/v2/orders"] == [503, 503, 204]
-
-
-def test_persistent_5xx_makes_the_row_unknown_and_exits_4(check_cli, store):
-    store.add_fault(Fault(FaultKind.STATUS, status=500, path=r"^/v3/themes$"))
-    run = check_cli()
-    assert run.code == 4
-    assert run.verdicts()["themes"] == "unknown"
-    themes = next(entry for entry in run.report["scopes"] if entry["id"] == "themes")
-    assert "500" in themes["reason"] and "#store-unreachable" in themes["help_url"]
-
-
-def test_a_429_storm_is_waited_out_then_ok(check_cli, store):
-    store.add_fault(Fault(FaultKind.RATE_LIMIT, reset_ms=80, times=2, path=r"^/v2/time$"))
-    store.add_fault(Fault(FaultKind.RATE_LIMIT, reset_ms=80, times=8, path=r"^/v3/"))
-    run = check_cli()
-    assert run.code == 0
-    statuses = [r.status for r in store.requests]
-    assert statuses.count(429) == 10
-    assert run.report["requests_sent"] <= 60
-
-
-def test_a_429_that_never_ends_makes_rows_unknown_not_ok(check_cli, store):
-    store.add_fault(Fault(FaultKind.RATE_LIMIT, reset_ms=20, path=r"^/v2/store$"))
-    run = check_cli()
-    assert run.code == 4
-    info = next(entry for entry in run.report["scopes"] if entry["id"] == "information-settings")
-    assert info["verdict"] == "unknown" and "#rate-limited" in info["help_url"]
-
-
 def test_missing_wins_over_unknown(check_cli, store, table):
     env = token_with(store, table, "missingandunknown000000000000008", orders="none")
     store.add_fault(Fault(FaultKind.STATUS, status=502, path=r"^/v3/themes$"))
     run = check_cli(env=env)
     assert run.code == 1
     assert run.verdicts()["themes"] == "unknown"
-
-
-def test_the_rate_limit_reserve_makes_the_checker_pause(check_cli, store):
-    store.set_quota(quota=45, window_ms=400)
-    run = check_cli("--concurrency", "2")
-    assert run.code == 0
-    assert 429 not in [r.status for r in store.requests]
-
-
-def test_a_redirect_is_never_followed(check_cli, store):
-    store.add_fault(Fault(FaultKind.REDIRECT, path=r"^/v2/time$", location="http://127.0.0.1:9/stolen"))
-    run = check_cli()
-    assert run.code == 4
-    assert "redirect" in run.out
-    assert len(store.requests) == 1
-
-
-@pytest.mark.parametrize("kind", [FaultKind.MALFORMED_JSON, FaultKind.HTML])
-def test_answers_that_are_not_bigcommerce_json_fail_the_probe(check_cli, store, kind):
-    store.add_fault(Fault(kind, status=502, path=r"^/v3/store/systemlogs$"))
-    run = check_cli()
-    assert run.code == 4
-    assert run.verdicts()["store-logs"] == "unknown"
-
-
-def test_a_write_answered_2xx_triggers_the_safety_stop(check_cli, store):
-    store.expect_mutations = True
-    store.add_fault(Fault(FaultKind.ACCEPT_WRITES, method="PUT", path=r"^/v2/orders/"))
-    run = check_cli("--concurrency", "1")
-    assert run.code == 4
-    assert "SAFETY STOP" in run.out and "#unsafe-write" in run.out
-    assert run.report["safety_stop"]["path"] == "/v2/orders/999999999"
-    mutations = store.mutations
-    assert [(m.method, m.api_path) for m in mutations] == [("PUT", "/v2/orders/999999999")]
-    assert store.requests[-1] is mutations[0]  # nothing was sent after it
-    assert "unknown" in run.verdicts().values()
-
-
-def test_network_timeouts_end_unknown(check_cli, store):
-    store.add_fault(Fault(FaultKind.TIMEOUT, path=r"^/v3/themes$"))
-    run = check_cli("--timeout", "0.3")
-    assert run.code == 4
-    themes = next(entry for entry in run.report["scopes"] if entry["id"] == "themes")
-    assert themes["verdict"] == "unknown" and "no answer in time" in themes["reason"]
-
-
-def test_unreachable_api_exits_4(check_cli):
-    run = check_cli("--timeout", "0.3", env={"BIGCOMMERCE_API_URL": "http://127.0.0.1:9"})
-    assert run.code == 4
-    assert "Could not reach" in run.out
-
-
-def test_full_check_never_exceeds_the_request_budget(check_cli, store):
-    store.add_fault(Fault(FaultKind.STATUS, status=503, path=r"^/v3/"))
-    run = check_cli()
-    assert run.code == 4
-    assert len(store.requests) <= 60
 
 
 def test_headers_sent_by_the_checker(check_cli, store):
