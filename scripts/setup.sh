@@ -10,13 +10,30 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.requirements.sha256
 want=$(sha256sum requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
+
+# pip quietly, without its noisy "... is ignored" lines, but judged by pip's own exit status:
+# a failed hash check stops the setup here, and no stamp is written, so the next run retries.
+pip_install() {
+  local what=$1 status=0
+  shift
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check "$@" 2>&1 \
+    | grep -v "is ignored" >&2 || status=${PIPESTATUS[0]}
+  if [ "$status" -ne 0 ]; then
+    echo "setup: FAILED: pip install $what exited $status (see pip's message above); nothing was stamped" >&2
+    exit 1
+  fi
+}
+
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  rm -f "$stamp"
   # Hash-checked install of the exact pins, then the project itself without dependencies.
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock 2>&1 \
-    | grep -v "is ignored" || true
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . 2>&1 \
-    | grep -v "is ignored" || true
-  .venv/bin/python -c "import bc_scopes, mkdocs, playwright, xdist" # fail here, not later, if the install broke
+  pip_install "--require-hashes -r requirements.lock" --require-hashes -r requirements.lock
+  pip_install "-e ." --no-deps --no-build-isolation -e .
+  # Fail here, not later, if the install broke.
+  if ! .venv/bin/python -c "import bc_scopes, mkdocs, playwright, xdist"; then
+    echo "setup: FAILED: the installed packages do not import; nothing was stamped" >&2
+    exit 1
+  fi
   echo "$want" > "$stamp"
 fi
 

@@ -4,7 +4,9 @@ The shell of each step is taken from .github/workflows/live-check.yml itself and
 bash the way Actions runs it (`bash -eo pipefail`), with GITHUB_OUTPUT and
 GITHUB_STEP_SUMMARY pointing at temporary files and a stand-in `gh` on PATH that records
 its arguments. So these tests exercise the workflow's own scripts: the skip without
-secrets, the real `bc-scopes check` with its reports, and the one `scope-regression` issue.
+secrets, the real `bc-scopes check` with its reports, the issue text written in the check
+job, and the one `scope-regression` issue opened from it by the separate `issue` job (which
+is run here without any BIGCOMMERCE_* value in its environment, as in the workflow).
 """
 
 from __future__ import annotations
@@ -151,9 +153,21 @@ def _run_live_check(runner: StepRunner, granted: set[str]) -> subprocess.Complet
         })
 
 
-def _issue_step_env() -> dict[str, str]:
-    return {"RUN_URL": "https://github.com/o/r/actions/runs/1", "GH_REPO": "o/r",
-            "GH_TOKEN": "not-used", "BIGCOMMERCE_STORE_HASH": STORE_HASH}
+RUN_URL = "https://github.com/o/r/actions/runs/1"
+ISSUE_STEP = "Open or update the scope-regression issue"
+
+
+def _write_issue_text(runner: StepRunner) -> subprocess.CompletedProcess[str]:
+    """The check job's step that renders reports/issue.md (it sees the store hash)."""
+    return runner.run(_step("check", id="issue-text"),
+                      {"RUN_URL": RUN_URL, "BIGCOMMERCE_STORE_HASH": STORE_HASH})
+
+
+def _open_issue(runner: StepRunner, **extra: str) -> subprocess.CompletedProcess[str]:
+    """The issue job's step: only GitHub's token and names, no BIGCOMMERCE_* value."""
+    env = {"RUN_URL": RUN_URL, "GH_REPO": "o/r", "GH_TOKEN": "not-used", **extra}
+    assert not any(key.startswith("BIGCOMMERCE_") for key in {**runner.base_env, **env})
+    return runner.run(_step("issue", name=ISSUE_STEP), env)
 
 
 def test_a_missing_scope_fails_the_check_and_opens_one_issue(runner: StepRunner) -> None:
@@ -170,8 +184,9 @@ def test_a_missing_scope_fails_the_check_and_opens_one_issue(runner: StepRunner)
                  *(path.read_text() for path in reports.iterdir())):
         assert CANARY_TOKEN not in text
 
-    issue = runner.run(_step("check", name="Open or update the scope-regression issue"),
-                       _issue_step_env())
+    text = _write_issue_text(runner)
+    assert text.returncode == 0, text.stderr
+    issue = _open_issue(runner)
     assert issue.returncode == 0, issue.stderr
     calls = runner.gh_log.read_text().splitlines()
     assert calls[0].startswith("label create scope-regression")
@@ -187,8 +202,8 @@ def test_an_open_regression_issue_is_updated_not_duplicated(runner: StepRunner) 
     reports = runner.workspace / "reports"
     reports.mkdir()
     (reports / "scopes.json").write_text(json.dumps(_sample_report()), encoding="utf-8")
-    issue = runner.run(_step("check", name="Open or update the scope-regression issue"),
-                       {**_issue_step_env(), "FAKE_OPEN_ISSUE": "42"})
+    assert _write_issue_text(runner).returncode == 0
+    issue = _open_issue(runner, FAKE_OPEN_ISSUE="42")
     assert issue.returncode == 0, issue.stderr
     calls = runner.gh_log.read_text().splitlines()
     assert calls[2] == "issue edit 42 --body-file reports/issue.md"

@@ -5,7 +5,11 @@ graphs, runner labels and, with shellcheck on PATH, every `run:` script. check-j
 bundled GitHub-workflow schema is the pure-Python second opinion. Each tool is also shown
 a broken copy, so a silent tool cannot pass these tests. The policy tests pin what the
 issue asks of the workflows: official actions only, least privilege, concurrency groups,
-and the CI test step running exactly the README's test command.
+and the CI test step running exactly the README's test command. The hardening tests pin
+what the red-team review asked for: every action pinned by commit SHA (its tag in a
+comment), no checkout that leaves the token in .git/config, the scope-regression issue
+opened by a job that can write issues and nothing else and sees no secret, hash-checked
+installs everywhere, and Dependabot keeping the pins current.
 """
 
 from __future__ import annotations
@@ -15,23 +19,40 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from support.docs import REPO_ROOT
 
-from .workflow_files import WORKFLOW_DIR, WORKFLOWS, load_workflow, steps_of
+from .workflow_files import (
+    DEPENDABOT,
+    WORKFLOW_DIR,
+    WORKFLOWS,
+    action_name,
+    is_remote_action,
+    load_workflow,
+    steps_of,
+)
 
 VENV_BIN = Path(sys.executable).parent
 ACTIONLINT = VENV_BIN / "actionlint"
 CHECK_JSONSCHEMA = VENV_BIN / "check-jsonschema"
 OFFICIAL_ACTIONS = {
-    "actions/checkout@v4",
-    "actions/setup-python@v5",
-    "actions/configure-pages@v5",
-    "actions/upload-pages-artifact@v3",
-    "actions/deploy-pages@v4",
-    "actions/upload-artifact@v4",
+    "actions/checkout",
+    "actions/setup-python",
+    "actions/configure-pages",
+    "actions/upload-pages-artifact",
+    "actions/deploy-pages",
+    "actions/upload-artifact",
+    "actions/download-artifact",
 }
+# `uses: owner/repo[/path]@<40-hex commit> # vX.Y.Z`, as Dependabot writes and updates it.
+PINNED_USES = re.compile(
+    r"^\s*(?:-\s+)?uses:\s+(?P<action>[\w.-]+/[\w./-]+)@(?P<sha>[0-9a-f]{40})"
+    r"\s+#\s+(?P<tag>v\d+(?:\.\d+){0,2})\s*$")
+USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s")
+ZENSICAL_LOCK = REPO_ROOT / ".github" / "zensical" / "requirements.lock"
 LIVE_CHECK_COMMAND = (
     ".venv/bin/bc-scopes check --junit-xml reports/junit.xml --json reports/scopes.json"
 )
@@ -185,8 +206,8 @@ def test_the_readme_parser_finds_test_blocks_by_their_introduction() -> None:
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
-def test_workflow_uses_only_official_pinned_actions(path: Path) -> None:
-    used = {step["uses"] for step in steps_of(load_workflow(path)) if "uses" in step}
+def test_workflow_uses_only_official_actions(path: Path) -> None:
+    used = {action_name(step["uses"]) for step in steps_of(load_workflow(path)) if "uses" in step}
     assert used <= OFFICIAL_ACTIONS, f"not allowed: {sorted(used - OFFICIAL_ACTIONS)}"
 
 
@@ -224,7 +245,7 @@ def test_ci_lints_tests_builds_strictly_and_uploads_the_site() -> None:
     assert any("apt-get install -y chromium shellcheck" in run for run in runs)
     assert any("mkdocs build --strict" in run for run in runs)
     uploads = [step for step in ci["jobs"]["test"]["steps"]
-               if step.get("uses") == "actions/upload-artifact@v4"]
+               if action_name(step.get("uses", "")) == "actions/upload-artifact"]
     assert uploads and uploads[0]["with"]["name"] == "site"
 
 
@@ -234,7 +255,7 @@ def test_pages_deploys_only_from_main() -> None:
     assert "pull_request" not in pages["on"]
     deploy = pages["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
-    assert [s["uses"] for s in deploy["steps"]] == ["actions/deploy-pages@v4"]
+    assert [action_name(s["uses"]) for s in deploy["steps"]] == ["actions/deploy-pages"]
 
 
 def test_live_check_runs_on_a_schedule_and_skips_without_secrets() -> None:
@@ -248,7 +269,9 @@ def test_live_check_runs_on_a_schedule_and_skips_without_secrets() -> None:
     assert set(run_check["env"]) == {
         "BIGCOMMERCE_STORE_HASH", "BIGCOMMERCE_ACCESS_TOKEN", "BIGCOMMERCE_CLIENT_ID",
         "BIGCOMMERCE_CLIENT_SECRET"}
-    [upload] = [s for s in check["steps"] if s.get("uses") == "actions/upload-artifact@v4"]
+    [upload] = [s for s in check["steps"]
+                if action_name(s.get("uses", "")) == "actions/upload-artifact"
+                and s["with"]["name"] == "live-check-reports"]
     assert upload["if"] == "always()" and upload["with"]["path"] == "reports/"
 
 
@@ -258,3 +281,187 @@ def test_zensical_job_is_pinned_and_non_blocking() -> None:
     job = zensical["jobs"]["zensical"]
     assert job["continue-on-error"] is True
     assert any("scripts/zensical_report.py" in step.get("run", "") for step in job["steps"])
+
+
+# --- Hardening: what the red-team review asked of the workflows ---------------------------
+
+
+def unpinned_uses(text: str) -> list[str]:
+    """The `uses:` lines of a workflow's text that name a remote action without a commit
+    SHA and its tag in a comment. (The comment is lost to a YAML parser: read the lines.)"""
+    bad = []
+    for line in text.splitlines():
+        if not USES_LINE.match(line):
+            continue
+        target = line.split("uses:", 1)[1].split("#", 1)[0].strip().strip("'\"")
+        if is_remote_action(target) and not PINNED_USES.match(line):
+            bad.append(line.strip())
+    return bad
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
+def test_every_remote_action_is_pinned_to_a_commit_sha_with_its_tag(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert unpinned_uses(text) == []
+    # Every `uses:` the YAML parser sees is on a line of its own that the check above read.
+    parsed = [step["uses"] for step in steps_of(load_workflow(path)) if "uses" in step]
+    assert len(parsed) == sum(1 for line in text.splitlines() if USES_LINE.match(line))
+
+
+def test_the_pin_check_rejects_tags_branches_and_bare_shas() -> None:
+    sha = "11d5960a326750d5838078e36cf38b85af677262"
+    text = "\n".join([
+        "      - uses: actions/checkout@v4",
+        "        uses: actions/setup-python@main",
+        f"      - uses: actions/checkout@{sha}",
+        f"      - uses: actions/checkout@{sha[:12]} # v4.4.0",
+        f"      - uses: actions/checkout@{sha} # v4.4.0",
+        f"        uses: owner/repo/sub/action@{sha} # v1",
+        "      - uses: ./.github/actions/local",
+        "      - uses: docker://alpine:3.20",
+    ])
+    assert unpinned_uses(text) == [
+        "- uses: actions/checkout@v4",
+        "uses: actions/setup-python@main",
+        f"- uses: actions/checkout@{sha}",
+        f"- uses: actions/checkout@{sha[:12]} # v4.4.0",
+    ]
+
+
+def test_each_action_is_pinned_to_one_commit_and_tag_everywhere() -> None:
+    pins: dict[str, set[tuple[str, str]]] = {}
+    for path in WORKFLOWS:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if match := PINNED_USES.match(line):
+                pins.setdefault(match["action"], set()).add((match["sha"], match["tag"]))
+    assert pins, "no pinned action found"
+    assert {action: sorted(p) for action, p in pins.items() if len(p) > 1} == {}
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
+def test_every_checkout_leaves_no_credentials_behind(path: Path) -> None:
+    """actions/checkout writes the job's token into .git/config unless told not to; any
+    later step (a test, a build plugin) could then read it."""
+    checkouts = [step for step in steps_of(load_workflow(path))
+                 if action_name(step.get("uses", "")) == "actions/checkout"]
+    for step in checkouts:
+        assert step.get("with", {}).get("persist-credentials") is False, step
+
+
+def _jobs() -> list[tuple[str, str, dict[str, Any]]]:
+    return [(path.name, name, job) for path in WORKFLOWS
+            for name, job in load_workflow(path)["jobs"].items()]
+
+
+def _writes(job: dict[str, Any]) -> set[str]:
+    permissions = job.get("permissions", {})
+    if isinstance(permissions, str):  # `write-all` / `read-all`
+        return {"*"} if permissions == "write-all" else set()
+    return {scope for scope, level in permissions.items() if level == "write"}
+
+
+def test_the_job_that_writes_issues_can_do_nothing_else_and_sees_no_secret() -> None:
+    issue_jobs = [(file, name, job) for file, name, job in _jobs()
+                  if job.get("permissions", {}).get("issues") == "write"]
+    assert [(file, name) for file, name, _ in issue_jobs] == [("live-check.yml", "issue")]
+    for _, _, job in issue_jobs:
+        assert job["permissions"] == {"issues": "write"}
+        text = yaml.safe_dump(job)
+        assert "secrets." not in text and "BIGCOMMERCE_" not in text
+        # It runs no project code: no checkout, no setup, nothing from .venv or scripts/.
+        used = {action_name(step.get("uses", "")) for step in job["steps"]}
+        assert used <= {"", "actions/download-artifact"}, used
+        runs = " ".join(step.get("run", "") for step in job["steps"])
+        assert ".venv/" not in runs and "scripts/" not in runs
+
+
+def test_no_job_that_sees_a_secret_may_write() -> None:
+    for file, name, job in _jobs():
+        if "secrets." in yaml.safe_dump(job):
+            assert _writes(job) == set(), f"{file}: job {name} sees secrets and may write"
+
+
+def test_the_issue_job_gets_the_issue_text_from_the_check_job_as_an_artifact() -> None:
+    jobs = load_workflow(WORKFLOW_DIR / "live-check.yml")["jobs"]
+    check, issue = jobs["check"], jobs["issue"]
+    assert issue["needs"] == "check"
+    assert issue["if"] == "failure() && needs.check.outputs.regression == 'true'"
+    assert check["outputs"]["regression"] == "${{ steps.issue-text.outcome == 'success' }}"
+    [text_step] = [step for step in check["steps"] if step.get("id") == "issue-text"]
+    assert text_step["if"] == "failure() && steps.check.outputs.exit-code == '1'"
+    assert "> reports/issue.md" in text_step["run"]
+    [upload] = [step for step in check["steps"]
+                if step.get("with", {}).get("name") == "scope-regression-issue"]
+    assert action_name(upload["uses"]) == "actions/upload-artifact"
+    assert upload["with"]["path"] == "reports/issue.md"
+    [download] = [step for step in issue["steps"] if "uses" in step]
+    assert action_name(download["uses"]) == "actions/download-artifact"
+    assert download["with"] == {"name": "scope-regression-issue", "path": "reports/"}
+    [open_issue] = [step for step in issue["steps"] if "run" in step]
+    assert "--body-file reports/issue.md" in open_issue["run"]
+
+
+def _hash_checked_requirements(lock: Path) -> dict[str, str]:
+    """`name: version` of every requirement in a lock; fails on one without a hash."""
+    pins: dict[str, str] = {}
+    requirement = ""
+    for line in [*lock.read_text(encoding="utf-8").splitlines(), ""]:
+        if line.startswith(" ") and line.strip().startswith("--hash=sha256:"):
+            requirement += " " + line.strip()
+            continue
+        if requirement:
+            name_version, *hashes = requirement.replace("\\", " ").split()
+            assert hashes and all(h.startswith("--hash=sha256:") for h in hashes), requirement
+            name, version = name_version.split("==")
+            pins[name.lower()] = version
+        requirement = line if line and not line.lstrip().startswith("#") else ""
+    return pins
+
+
+def test_zensical_installs_from_a_hashed_lock_of_the_pinned_version() -> None:
+    zensical = load_workflow(WORKFLOW_DIR / "zensical.yml")
+    runs = [step.get("run", "") for step in zensical["jobs"]["zensical"]["steps"]]
+    [install] = [run for run in runs if "zvenv/bin/python\" -m pip install" in run]
+    assert "--require-hashes -r .github/zensical/requirements.lock" in " ".join(
+        install.replace("\\\n", " ").split())
+    pins = _hash_checked_requirements(ZENSICAL_LOCK)
+    assert pins["zensical"] == zensical["env"]["ZENSICAL_VERSION"]
+    # The macros import bc_scopes, so its jsonschema is the one bc_scopes is pinned to.
+    assert f"jsonschema=={pins['jsonschema']}" in (REPO_ROOT / "pyproject.toml").read_text()
+
+
+def test_the_lock_reader_refuses_a_requirement_without_a_hash(tmp_path: Path) -> None:
+    lock = tmp_path / "requirements.lock"
+    lock.write_text("# header\nok==1.0 \\\n    --hash=sha256:" + "0" * 64
+                    + "\n    # via x\nbare==2.0\n    # via x\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="bare==2.0"):
+        _hash_checked_requirements(lock)
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
+def test_every_pip_install_in_a_workflow_is_hash_checked(path: Path) -> None:
+    """pip runs only through scripts/setup.sh (which requires hashes) or with hashes."""
+    for step in steps_of(load_workflow(path)):
+        script = " ".join(step.get("run", "").replace("\\\n", " ").split())
+        for command in re.findall(r"pip install[^;&|]*", script):
+            assert "--require-hashes" in command, command
+
+
+def _dependabot() -> dict[str, Any]:
+    assert DEPENDABOT.is_file(), "no .github/dependabot.yml"
+    document: dict[str, Any] = yaml.safe_load(DEPENDABOT.read_text(encoding="utf-8"))
+    return document
+
+
+def test_dependabot_keeps_the_actions_and_the_python_lock_current_weekly() -> None:
+    updates = {(update["package-ecosystem"], update["directory"]): update
+               for update in _dependabot()["updates"]}
+    assert set(updates) >= {("github-actions", "/"), ("pip", "/")}
+    for key in [("github-actions", "/"), ("pip", "/")]:
+        assert updates[key]["schedule"]["interval"] == "weekly", key
+    assert (REPO_ROOT / "requirements.in").is_file() and (REPO_ROOT / "requirements.lock").is_file()
+
+
+def test_dependabot_config_matches_its_schema() -> None:
+    result = _run([CHECK_JSONSCHEMA, "--builtin-schema", "vendor.dependabot", DEPENDABOT])
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,4 +1,4 @@
-"""Reading .github/workflows: the files, and their YAML with the `on:` key fixed."""
+"""Reading .github: the workflow files, their YAML with the `on:` key fixed, their `uses:`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from support.docs import REPO_ROOT
 
 WORKFLOW_DIR = REPO_ROOT / ".github" / "workflows"
 WORKFLOWS = sorted(WORKFLOW_DIR.glob("*.yml"))
+DEPENDABOT = REPO_ROOT / ".github" / "dependabot.yml"
 
 
 def load_workflow(path: Path) -> dict[str, Any]:
@@ -22,3 +23,13 @@ def load_workflow(path: Path) -> dict[str, Any]:
 
 def steps_of(workflow: dict[str, Any]) -> list[dict[str, Any]]:
     return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+def action_name(uses: str) -> str:
+    """`actions/checkout@<sha>` -> `actions/checkout`."""
+    return uses.split("@", 1)[0]
+
+
+def is_remote_action(uses: str) -> bool:
+    """A repository's action (`owner/repo@ref`), not a local path or a Docker image."""
+    return not uses.startswith(("./", "docker://"))
