@@ -228,19 +228,69 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-_TEXT_FIELDS = ("name", "reason", "confirm_by_eye", "summary")
+# Characters no text in the file may hold, by Unicode category, and what to call them.
+# Control characters (Cc) are escape sequences and line breaks: they could repaint a
+# support agent's terminal. Format characters (Cf) are invisible: a bidi override makes
+# "Themes\u202e enoN tes" read as "Themes set None"; zero-width spaces and joiners, word
+# joiners and byte order marks make two equal-looking names differ.
+_HIDDEN_CATEGORIES = {"Cc": "control character", "Cf": "invisible format character"}
 
 
 def _control_character(value: str) -> str | None:
-    """Return the first control character in a text, if any.
+    """Return the first control or invisible format character in a text, if any.
 
     Names and reasons reach terminals (the checker's table) and web pages; an escape
-    sequence in them could repaint a support agent's terminal or hide text.
+    sequence in them could repaint a support agent's terminal, and a bidi override or
+    a zero-width character could make the text read as something it is not.
     """
     for character in value:
-        if unicodedata.category(character) == "Cc":
+        if unicodedata.category(character) in _HIDDEN_CATEGORIES:
             return character
     return None
+
+
+def _hidden_characters(value: Any, path: str = "") -> tuple[str, str] | None:
+    """The first (field path, character) of a control or format character in any string.
+
+    Walks mappings (keys and values) and lists, so a probe's `source` reports as
+    'probes.0.source' and a string inside its body as 'probes.1.body.title'.
+    """
+    if isinstance(value, str):
+        bad = _control_character(value)
+        return (path, bad) if bad is not None else None
+    if isinstance(value, dict):
+        items: list[tuple[str, Any]] = []
+        for key, item in value.items():
+            items += [(path, key), (f"{path}.{key}" if path else str(key), item)]
+        for where, item in items:
+            found = _hidden_characters(item, where)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _hidden_characters(item, f"{path}.{index}" if path else str(index))
+            if found is not None:
+                return found
+    return None
+
+
+def _refuse_hidden_characters(value: Any, source: str, owner: str) -> None:
+    """Raise on the first control or format character in any text of an entry.
+
+    Every string is checked, not a list of fields: name, reason, confirm_by_eye and
+    summary, a probe's `source` and the strings of its `body`, the guide's links, and
+    any text field added to the schema later.
+    """
+    found = _hidden_characters(value)
+    if found is None:
+        return
+    text_field, bad = found
+    kind = _HIDDEN_CATEGORIES[unicodedata.category(bad)]
+    where = f"{owner}, field '{text_field}'" if text_field else owner
+    raise ScopeFileError(
+        f"{source}: {where}: contains the {kind} U+{ord(bad):04X}. "
+        "Remove it; names and texts must be plain text."
+    )
 
 
 def _describe_location(document: Any, path: list[Any]) -> str:
@@ -296,6 +346,7 @@ def _above_none(levels: list[str]) -> list[str]:
 
 
 def _check_semantics(document: dict[str, Any], source: str) -> None:
+    _refuse_hidden_characters(document["guide"], source, "section 'guide'")
     seen: dict[str, str] = {}
 
     def claim(identifier: str, owner: str) -> None:
@@ -313,14 +364,7 @@ def _check_semantics(document: dict[str, Any], source: str) -> None:
     ):
         for index, entry in enumerate(document[section]):
             owner = f"{label} {index + 1}" + (f" ({entry['id']})" if "id" in entry else "")
-            for text_field in _TEXT_FIELDS:
-                value = entry.get(text_field)
-                bad = _control_character(value) if isinstance(value, str) else None
-                if bad is not None:
-                    raise ScopeFileError(
-                        f"{source}: {owner}, field '{text_field}': contains the control character "
-                        f"U+{ord(bad):04X}. Remove it; names and texts must be plain text."
-                    )
+            _refuse_hidden_characters(entry, source, owner)
             if section == "changelog":
                 continue
             claim(entry["id"], owner)

@@ -14,6 +14,7 @@ from bc_scopes.checker.client import BigCommerceClient
 from bc_scopes.checker.inputs import CheckInputs, token_warnings
 from bc_scopes.checker.options import CheckOptions
 from bc_scopes.checker.probes import run_check
+from bc_scopes.checker.redact import Redactor
 from bc_scopes.checker.report import Report, SafetyEvent
 from bc_scopes.checker.secrets import describe_client_credentials
 from bc_scopes.checker.verdicts import evaluate, not_checked
@@ -63,7 +64,10 @@ def check(
         options.concurrency,
         cancel=cancel,
     )
-    run = run_check(client, rows, inputs.api_url, options.concurrency)
+    redactor = Redactor((inputs.access_token, inputs.client_id, inputs.client_secret))
+    run = run_check(
+        client, rows, inputs.api_url, options.concurrency, redactor, options.deadline
+    )
     if run.preflight.ok:
         verdicts = evaluate(table, run.results, rows)
     else:

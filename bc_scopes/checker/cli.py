@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--scopes-file", metavar="FILE", help="scope table (default: the bundled scopes.yaml)"
     )
-    add_check_options(check, ("timeout",))
+    add_check_options(check, ("timeout", "deadline"))
     _add_output_options(check)
     demo = commands.add_parser(
         "demo", help="run a real check against a built-in fake store (no credentials needed)",

@@ -5,15 +5,18 @@ Rules it enforces whatever the caller asks:
 - GET, POST and PUT only. DELETE is refused before anything is sent.
 - Redirects are never followed (following could carry the token elsewhere); a
   3xx is reported as an answer like any other.
-- Any non-GET answered 2xx means a probe that was built to fail succeeded:
+- Any non-GET answered 2xx or 3xx means a probe that was built to fail may
+  have succeeded (a 303 See Other is the usual answer to a successful POST):
   `SafetyStop` is raised and every later request is cancelled, even when the
   body of that answer was cut off (the status line is proof enough).
+- A non-GET is sent at most once, whatever comes back (5xx, 429, a timeout):
+  a write that may have been processed is never repeated.
 - The store's quota is shared with every app on the store (150 requests per
   30 s on Standard and Plus). Before each request the client waits while
   `X-Rate-Limit-Requests-Left` is inside a reserve kept for other apps; on a 429
   it waits `X-Rate-Limit-Time-Reset-Ms` (capped, with a fallback when missing).
-- 5xx answers are retried with backoff; timeouts, connection errors and answers
-  cut off mid-body too, but only for GET (a write that timed out is not sent again).
+- For GET only, 5xx answers are retried with backoff, and so are timeouts,
+  connection errors and answers cut off mid-body.
 - At most `max_requests` requests leave, retries included.
 """
 
@@ -24,9 +27,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import requests
+import urllib3
 
 from bc_scopes import __version__
 from bc_scopes.checker.inputs import is_loopback_host
@@ -122,6 +126,24 @@ def _int_header(headers: requests.structures.CaseInsensitiveDict[str], name: str
         return None
 
 
+def leaves_the_store(path: str) -> bool:
+    """True when a path could resolve outside /stores/{hash}/: a . or .. segment.
+
+    requests (and servers) resolve `/v3/../../x` to `/x`, and `%2e%2e` is a
+    dot-dot too once decoded, so every segment is decoded until it stops changing.
+    A backslash is refused as well: some servers read it as a slash.
+    """
+    if "\\" in path:
+        return True
+    for segment in path.split("?", 1)[0].split("/"):
+        decoded, previous = segment, None
+        while decoded != previous:
+            previous, decoded = decoded, unquote(decoded)
+        if decoded in (".", "..") or "/" in decoded or "\\" in decoded:
+            return True
+    return False
+
+
 def _check_base_url(base_url: str) -> None:
     parts = urlsplit(base_url)
     loopback = is_loopback_host(parts.hostname or "")
@@ -195,6 +217,8 @@ class BigCommerceClient:
             raise ValueError(f"bc-scopes never sends {method} requests")
         if not path.startswith("/v2/") and not path.startswith("/v3/"):
             raise ValueError("probe paths start with /v2/ or /v3/")
+        if leaves_the_store(path):
+            raise ValueError("probe paths may not hold . or .. segments, encoded or not")
         headers = {
             "X-Auth-Token": self._token.header_value(),  # redacted repr: safe in tracebacks
             "Accept": "application/json",
@@ -234,18 +258,27 @@ class BigCommerceClient:
             except requests.RequestException:
                 failure = "broken"
             else:
-                content = _drain(response)
+                content, cut_off = _drain(
+                    response, time.monotonic() + self.policy.request_deadline,
+                    self.policy.max_body_bytes,
+                )
                 self._gate.observe(response.headers)
-                if method != "GET" and 200 <= response.status_code < 300:
+                if method != "GET" and 200 <= response.status_code < 400:
                     stop = SafetyStop(method, path, response.status_code)
                     with self._lock:
                         self.safety_stop = self.safety_stop or stop
                     self.cancelled.set()
                     raise stop
                 if content is None:
-                    failure = "broken"
+                    failure = cut_off or "broken"
+                    if failure != "broken":
+                        return Answer(method, path, None, failure=failure, attempts=attempts)
                 else:
                     answer = self._read(method, path, response, content, attempts)
+                    if method != "GET":
+                        if answer.status == 429:
+                            self._gate.hold(self._gate.reset_wait(response.headers))
+                        return answer
                     if answer.status == 429:
                         rate_limits += 1
                         if rate_limits >= self.policy.rate_limit_attempts:
@@ -287,11 +320,31 @@ class BigCommerceClient:
         return Answer(method, path, response.status_code, payload, json_ok, kept, None, attempts)
 
 
-def _drain(response: requests.Response) -> bytes | None:
-    """The whole body, or None when it was cut off (reset, truncated) or cannot be decoded."""
+def _drain(
+    response: requests.Response, deadline_at: float, max_bytes: int
+) -> tuple[bytes | None, str | None]:
+    """The whole body, or (None, why): cut off, too slow, too large, or undecodable.
+
+    Read in chunks as they arrive (`read1`), so a slow drip meets the wall-clock
+    deadline and an endless body or a gzip bomb is dropped at `max_bytes`,
+    counted after decompression.
+    """
+    chunks: list[bytes] = []
+    size = 0
     try:
-        return response.content
-    except requests.RequestException:
-        return None
+        while True:
+            if time.monotonic() > deadline_at:
+                return None, "deadline"
+            chunk = response.raw.read1(64 * 1024, decode_content=True)
+            if not chunk:
+                return b"".join(chunks), None
+            size += len(chunk)
+            if size > max_bytes:
+                return None, "too-large"
+            chunks.append(chunk)
+    except MemoryError:
+        return None, "too-large"
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError, ValueError):
+        return None, None
     finally:
         response.close()

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
 
-from bc_scopes.checker.render import printable
+from bc_scopes.checker.redact import printable
 from bc_scopes.checker.report import Report, fix_for
 from bc_scopes.checker.verdicts import Verdict
 

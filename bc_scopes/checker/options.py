@@ -36,6 +36,11 @@ class RetryPolicy:
     total_wait_cap: float = 60.0
     reserve: int = 10
     max_requests: int = 60
+    # Wall-clock limit for one request, body included: the read timeout only measures
+    # the gap between bytes, so a server dripping one byte a second would never end.
+    request_deadline: float = 30.0
+    # Bodies are read in chunks and dropped past this size, decompressed size included.
+    max_body_bytes: int = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,10 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
         "concurrency", int, 8, "probes sent in parallel, 1-16 (default 8)", 1, 16, "N"
     ),
     OptionSpec(
+        "deadline", float, 120.0, "stop the whole check after this many seconds (default 120)",
+        1, 600, "SECONDS",
+    ),
+    OptionSpec(
         "timeout", float, 20.0, "per-request read timeout in seconds (default 20)", 0.1, 120,
         "SECONDS",
     ),
@@ -94,6 +103,7 @@ class CheckOptions:
     strict: bool = SPECS_BY_NAME["strict"].default
     concurrency: int = SPECS_BY_NAME["concurrency"].default
     timeout: float = SPECS_BY_NAME["timeout"].default
+    deadline: float = SPECS_BY_NAME["deadline"].default
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     # Row ids to check (their dependencies are added); None checks every row.
     only_rows: tuple[str, ...] | None = None
@@ -108,7 +118,11 @@ class CheckOptions:
     @property
     def effective_policy(self) -> RetryPolicy:
         """The retry policy with the user's read timeout applied."""
-        return replace(self.policy, read_timeout=self.timeout)
+        return replace(
+            self.policy,
+            read_timeout=self.timeout,
+            request_deadline=min(self.policy.request_deadline, self.deadline),
+        )
 
     @classmethod
     def from_values(cls, values: dict[str, Any], **extra: Any) -> CheckOptions:

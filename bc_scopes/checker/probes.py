@@ -18,13 +18,15 @@ import functools
 import json
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from bc_scopes import exitcodes
 from bc_scopes.checker.client import Answer, BigCommerceClient, Cancelled, SafetyStop
+from bc_scopes.checker.redact import NO_SECRETS, Redactor
 from bc_scopes.model import Probe, ScopeRow
 
 PREFLIGHT_PATH = "/v2/time"
@@ -99,11 +101,16 @@ def _transport_detail(answer: Answer) -> tuple[str, str]:
         "broken": ("broken", "the answer was cut off or could not be decoded" + attempts),
         "rate-limited": ("rate-limited", "the rate limit did not recover in time"),
         "budget": ("budget", "not sent: the request budget of the run was used up"),
+        "deadline": ("deadline", "the answer did not finish within the request's time limit"),
+        "too-large": ("too-large", "the answer was larger than 1 MiB and was dropped"),
     }.get(answer.failure or "", ("network", "no answer" + attempts))
 
 
-def classify(answer: Answer) -> ProbeResult:
-    """Turn an answer into granted / denied / failed (pure)."""
+def classify(answer: Answer, redactor: Redactor = NO_SECRETS) -> ProbeResult:
+    """Turn an answer into granted / denied / failed (pure).
+
+    Server text is kept only after `redactor` cleaned it: no secret, no escape.
+    """
     method, path, status = answer.method, answer.path, answer.status
 
     def failed(kind: str, detail: str) -> ProbeResult:
@@ -125,7 +132,7 @@ def classify(answer: Answer) -> ProbeResult:
         if _is_scope_denial(answer):
             return ProbeResult(method, path, Outcome.DENIED, status, None, "403 missing scope")
         title = _title(answer.payload) or "no title"
-        return failed("forbidden-other", f"403 for another reason ({title[:80]})")
+        return failed("forbidden-other", f"403 for another reason ({redactor.clean(title)[:80]})")
     if (200 <= status < 300 and method == "GET") or status in GRANTED_STATUSES:
         return ProbeResult(method, path, Outcome.GRANTED, status, None, f"{status} allowed")
     return failed("unexpected-status", f"unexpected {status}")
@@ -186,18 +193,23 @@ def unique_probes(rows: Iterable[ScopeRow]) -> dict[ProbeKey, Probe]:
 
 
 def run_check(
-    client: BigCommerceClient, rows: Iterable[ScopeRow], api_url: str, concurrency: int = 8
+    client: BigCommerceClient, rows: Iterable[ScopeRow], api_url: str, concurrency: int = 8,
+    redactor: Redactor = NO_SECRETS, deadline: float = 120.0,
 ) -> CheckRun:
-    """Preflight, then every probe of `rows` on `concurrency` worker threads."""
+    """Preflight, then every probe of `rows` on `concurrency` worker threads.
+
+    After `deadline` seconds the run stops: nothing more is sent, and whatever
+    has not answered ends as a failed probe (its row `unknown`).
+    """
     try:
-        return _run(client, rows, api_url, concurrency)
+        return _run(client, rows, api_url, concurrency, redactor, time.monotonic() + deadline)
     finally:
         client.close()
 
 
-def _send_probe(client: BigCommerceClient, probe: Probe) -> ProbeResult:
+def _send_probe(client: BigCommerceClient, probe: Probe, redactor: Redactor) -> ProbeResult:
     try:
-        return classify(client.send(probe.method, probe.path, probe.body))
+        return classify(client.send(probe.method, probe.path, probe.body), redactor)
     except SafetyStop as stop:
         return ProbeResult(
             probe.method, probe.path, Outcome.FAILED, stop.status, "unsafe-write",
@@ -210,60 +222,103 @@ def _send_probe(client: BigCommerceClient, probe: Probe) -> ProbeResult:
         )
 
 
-def run_in_workers(
-    tasks: dict[ProbeKey, Callable[[], ProbeResult]], concurrency: int, cancel: threading.Event
-) -> dict[ProbeKey, ProbeResult]:
-    """Run `tasks` on daemon threads and wait for them, interruptibly.
+Key = TypeVar("Key")
+Result = TypeVar("Result")
 
-    Daemon threads, not a ThreadPoolExecutor: on Ctrl-C the main thread stops
-    waiting at once, `cancel` keeps every queued probe from being sent, and the
-    process can exit without joining a worker stuck in a slow read.
+
+def run_in_workers(
+    tasks: dict[Key, Callable[[], Result]], concurrency: int, cancel: threading.Event,
+    deadline_at: float,
+) -> dict[Key, Result]:
+    """Run `tasks` on daemon threads and wait for them, interruptibly, until `deadline_at`.
+
+    Daemon threads, not a ThreadPoolExecutor: on Ctrl-C or at the deadline the
+    main thread stops waiting at once, `cancel` keeps every queued task from
+    sending anything, and the process can exit without joining a worker stuck in
+    a slow read. Tasks that did not finish are missing from the result.
     """
-    pending: queue.Queue[tuple[ProbeKey, Callable[[], ProbeResult]]] = queue.Queue()
+    pending: queue.Queue[tuple[Key, Callable[[], Result]]] = queue.Queue()
     for item in tasks.items():
         pending.put(item)
-    results: dict[ProbeKey, ProbeResult] = {}
+    results: dict[Key, Result] = {}
     lock = threading.Lock()
     finished = threading.Event()
 
+    workers = max(1, min(concurrency, len(tasks)))
+    running = [workers]
+    crashed: list[BaseException] = []
+
     def work() -> None:
-        while True:
-            try:
-                key, task = pending.get_nowait()
-            except queue.Empty:
-                return
-            result = task()
+        try:
+            while not cancel.is_set():
+                try:
+                    key, task = pending.get_nowait()
+                except queue.Empty:
+                    return
+                result = task()
+                with lock:
+                    results[key] = result
+        except Exception as error:  # a bug: stop the run and raise it where check() was called
             with lock:
-                results[key] = result
-                if len(results) == len(tasks):
-                    finished.set()
+                crashed.append(error)
+            cancel.set()
+        finally:
+            with lock:
+                running[0] -= 1
+                if running[0] == 0:
+                    finished.set()  # every task done, or the run was stopped
 
     if not tasks:
         return results
-    for number in range(max(1, min(concurrency, len(tasks)))):
+    for number in range(workers):
         threading.Thread(target=work, name=f"probe-{number}", daemon=True).start()
     try:
-        while not finished.wait(0.05):
-            pass
+        while not finished.wait(min(0.05, max(0.0, deadline_at - time.monotonic()))):
+            if time.monotonic() >= deadline_at:
+                cancel.set()
+                break
     except BaseException:
         cancel.set()
         raise
-    return results
+    if crashed:
+        raise crashed[0]
+    with lock:
+        return dict(results)
+
+
+DEADLINE_DETAIL = "no answer before the check's deadline (--deadline)"
 
 
 def _run(
-    client: BigCommerceClient, rows: Iterable[ScopeRow], api_url: str, concurrency: int
+    client: BigCommerceClient, rows: Iterable[ScopeRow], api_url: str, concurrency: int,
+    redactor: Redactor, deadline_at: float,
 ) -> CheckRun:
-    preflight = run_preflight(client, api_url)
+    first = run_in_workers(
+        {"preflight": functools.partial(run_preflight, client, api_url)}, 1, client.cancelled,
+        deadline_at,
+    )
+    preflight = first.get("preflight") or Preflight(
+        False, None, "store-unreachable",
+        f"Could not reach {api_url}: {DEADLINE_DETAIL}. Check the API URL and the network, "
+        "then run the check again.", exitcodes.INCOMPLETE,
+    )
     run = CheckRun(preflight=preflight)
     if not preflight.ok:
         run.requests_sent = client.requests_sent
         return run
+    probes = unique_probes(rows)
     tasks: dict[ProbeKey, Callable[[], ProbeResult]] = {
-        key: functools.partial(_send_probe, client, probe)
-        for key, probe in unique_probes(rows).items()
+        key: functools.partial(_send_probe, client, probe, redactor)
+        for key, probe in probes.items()
     }
-    run.results = run_in_workers(tasks, concurrency, client.cancelled)
+    run.results = run_in_workers(tasks, concurrency, client.cancelled, deadline_at)
+    for key, probe in probes.items():
+        run.results.setdefault(
+            key,
+            ProbeResult(
+                probe.method, probe.path, Outcome.FAILED, None, "deadline", DEADLINE_DETAIL
+            ),
+        )
     run.safety_stop = client.safety_stop
     run.requests_sent = client.requests_sent
     return run

@@ -8,10 +8,10 @@ or `_md` (Markdown) on the way out.
 from __future__ import annotations
 
 import html
-import unicodedata
 from typing import Any
 
 from bc_scopes import __version__, exitcodes
+from bc_scopes.checker.redact import printable
 from bc_scopes.checker.report import Report, detected_text, fix_for
 from bc_scopes.checker.verdicts import Verdict
 from bc_scopes.levels import level_label
@@ -180,14 +180,6 @@ def _md(text: str) -> str:
     """
     escaped = html.escape(printable(text), quote=False)
     return "".join("\\" + char if char in _MARKDOWN_SPECIALS else char for char in escaped)
-
-
-def printable(text: str) -> str:
-    """Control characters (terminal escapes, line breaks) become spaces or '?'."""
-    return "".join(
-        " " if char in "\t\n\r" else "?" if unicodedata.category(char) == "Cc" else char
-        for char in text
-    )
 
 
 def render_markdown(report: Report) -> str:

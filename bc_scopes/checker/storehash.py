@@ -14,7 +14,10 @@ import re
 from urllib.parse import urlsplit
 
 STORE_HASH_PATTERN = re.compile(r"^[a-z0-9]+$")
-MAX_STORE_HASH_LENGTH = 64
+# Store hashes seen in the wild are up to about 10 characters; Client IDs and Access
+# Tokens are about 30. Anything longer than this is a credential pasted in the wrong
+# place, and must never be printed or put into a URL.
+MAX_STORE_HASH_LENGTH = 16
 _API_PATH = re.compile(r"(?:^|/)stores/([^/?#]*)")
 _CONTROL_PANEL_HOST = re.compile(r"^store-([^.]*)\.mybigcommerce\.com$")
 _STORE_PREFIX = re.compile(r"^store-(.+)$")
@@ -90,7 +93,8 @@ def normalise_store_hash(raw: str) -> str:
         raise StoreHashError(f"the store hash is empty; {WHERE_TO_FIND}")
     if len(candidate) > MAX_STORE_HASH_LENGTH:
         raise StoreHashError(
-            f"the store hash is longer than {MAX_STORE_HASH_LENGTH} characters; {WHERE_TO_FIND}"
+            f"the store hash is longer than {MAX_STORE_HASH_LENGTH} characters: that looks like "
+            f"a Client ID or Access Token, not a Store Hash; {WHERE_TO_FIND}"
         )
     if "/" in candidate:
         raise StoreHashError(f"the store hash contains a slash; {WHERE_TO_FIND}")

@@ -27,6 +27,10 @@ class FaultKind(StrEnum):
     HTML = "html"  # `status` with an HTML error page
     REDIRECT = "redirect"  # 302 to `location`
     ACCEPT_WRITES = "accept_writes"  # a write that passes the scope check is answered 200
+    SLOW_DRIP = "slow_drip"  # 200 whose body arrives one byte every `delay` seconds
+    ENDLESS_BODY = "endless_body"  # 200 whose body never ends (zeros, until the client leaves)
+    GZIP_BOMB = "gzip_bomb"  # 200, gzip-encoded, that inflates to 64 MiB
+    ECHO_TOKEN = "echo_token"  # `status` whose title (a template) echoes the X-Auth-Token
 
 
 @dataclass
@@ -42,7 +46,9 @@ class Fault:
     reset_headers: bool = True
     reset_ms: int = 50
     location: str = "https://example.invalid/elsewhere"
-    title: str | None = None  # STATUS: the JSON body's title (default: the status phrase)
+    # STATUS: the JSON body's title (default: the status phrase). ECHO_TOKEN: a template
+    # with {token}, {reversed}, {head} and {tail} (the token's two halves).
+    title: str | None = None
     body: bytes | None = None  # MALFORMED_JSON: the raw body to send instead
     headers: dict[str, str] = field(default_factory=dict)  # extra headers on raw answers
     _used: int = field(default=0, repr=False)

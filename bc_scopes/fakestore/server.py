@@ -11,10 +11,12 @@ with the scopes each token holds and with faults (see `faults.py`).
 
 from __future__ import annotations
 
+import functools
 import socket
 import struct
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -273,6 +275,9 @@ class _Handler(BaseHTTPRequestHandler):
         acting = next(
             (f for f in faults if f.kind not in (FaultKind.LATENCY, FaultKind.ACCEPT_WRITES)), None
         )
+        if acting is not None and acting.kind is FaultKind.ECHO_TOKEN:
+            self._echo_token(acting, record, token or "")
+            return
         if acting is not None and self._apply_fault(acting, record):
             return
         allowed, rate_headers = store._consume_quota()
@@ -328,6 +333,31 @@ class _Handler(BaseHTTPRequestHandler):
             page = b"<html><body><h1>Bad gateway</h1></body></html>"
             self._send_raw(record, fault.status, page, "text/html", extra)
             return True
+        if kind is FaultKind.SLOW_DRIP:
+            body = responses.encode({"data": [], "meta": {}})
+            self._start_raw(record, 200, len(body), extra)
+            for byte in body:
+                if self.store._stopping.wait(fault.delay):
+                    break
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+            self.close_connection = True
+            return True
+        if kind is FaultKind.ENDLESS_BODY:
+            self._start_raw(record, 200, 1 << 40, extra)
+            block = b"0" * 65536
+            try:
+                while not self.store._stopping.is_set():
+                    self.wfile.write(block)
+            except OSError:
+                pass
+            self.close_connection = True
+            return True
+        if kind is FaultKind.GZIP_BOMB:
+            bomb = _gzip_bomb()
+            self._start_raw(record, 200, len(bomb), {**extra, "Content-Encoding": "gzip"})
+            self.wfile.write(bomb)
+            return True
         if kind is FaultKind.REDIRECT:
             self._send_raw(record, 302, b"", "text/plain", {"Location": fault.location})
             return True
@@ -339,6 +369,30 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.connection.close()
         self.close_connection = True
+
+    def _echo_token(self, fault: Fault, record: RecordedRequest, token: str) -> None:
+        """A hostile answer that hands the caller's token back in every field it can."""
+        half = len(token) // 2
+        words = {
+            "token": token, "reversed": token[::-1], "head": token[:half], "tail": token[half:]
+        }
+        title = (fault.title or "Auth failed for token {token}").format(**words)
+        payload = {"status": fault.status, "title": title, "detail": words["tail"],
+                   "errors": {"token": token}}
+        headers = {**self.store.rate.headers(), "X-Echo-Token": token}
+        self._send(record, fault.status, payload, headers)
+
+    def _start_raw(
+        self, record: RecordedRequest, status: int, length: int, headers: dict[str, str]
+    ) -> None:
+        record.status = status
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(length))
+        self.end_headers()
+        self.wfile.flush()
 
     def _send(
         self, record: RecordedRequest, status: int, payload: Any,
@@ -363,6 +417,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD" and body:
             self.wfile.write(body)
+
+
+@functools.lru_cache(maxsize=1)
+def _gzip_bomb() -> bytes:
+    """64 MiB of zeros, gzip-compressed to about 64 KiB."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = bytes(1 << 20)
+    parts = [compressor.compress(block) for _ in range(64)]
+    return b"".join(parts) + compressor.flush()
 
 
 def _phrase(status: int) -> str:

@@ -44,9 +44,15 @@ LINK_ICON_SVG = (
 )
 
 # Characters Markdown, attr_list, pymdownx or Jinja could read as syntax anywhere in a line.
-_MARKDOWN_ACTIVE = str.maketrans({char: f"&#{ord(char)};" for char in "\\`*_[]{}<>#!|~^"})
-# Characters that start a list or a quote only at the beginning of a block.
-_BLOCK_START = re.compile(r"^(\s*)([-+>]|\d+(?=[.)]))")
+# Line breaks become references too, so the text is always one line of Markdown: a line
+# break is the only way to start a new block (a heading, a setext underline, a fence)
+# part-way through the text.
+_MARKDOWN_ACTIVE = str.maketrans({char: f"&#{ord(char)};" for char in "\\`*_[]{}<>#!|~^\r\n"})
+# What opens a block when it starts the text: indentation (an indented code block or a
+# nested list), then any punctuation (`???` details, `!!!` admonitions, `===` tabs, `:::`,
+# `-`/`+`/`*` bullets and rules, `>` quotes, `#` headings, `|` tables, `<` HTML, fences) or
+# the digits of a numbered list. Letters never do, so they stay readable.
+_BLOCK_START = re.compile(r"\s*(?:\d+(?=[.)])|[^\w\s]|_)?")
 
 
 def html_text(value: str) -> str:
@@ -59,9 +65,15 @@ def markdown_text(value: str) -> str:
 
     `&` is escaped first so the references added after it survive; every other
     character Markdown, attr_list or Jinja could read as syntax becomes a reference.
+    The result is one line, and whatever could open a block at its start (indentation,
+    punctuation, a list number) is a reference as well, so the text cannot become a
+    details box, an admonition, a tab, a heading, a rule, a list, a quote, a table, a
+    fence, raw HTML or a code block even where it starts a line of the page.
     """
-    escaped = value.replace("&", "&amp;").translate(_MARKDOWN_ACTIVE)
-    return _BLOCK_START.sub(lambda m: m.group(1) + _references(m.group(2)), escaped)
+    start = _BLOCK_START.match(value)  # always matches, possibly nothing
+    end = start.end() if start else 0
+    rest = value[end:].replace("&", "&amp;").translate(_MARKDOWN_ACTIVE)
+    return _references(value[:end]) + rest
 
 
 def _references(text: str) -> str:

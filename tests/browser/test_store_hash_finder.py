@@ -28,7 +28,7 @@ BAD_INPUTS = [
     ('"abc123"', "characters a Store Hash never has"),
     ("abc 123", "spaces or line breaks"),
     ("abc_123!", "characters a Store Hash never has"),
-    ("a" * 70, "70 characters long"),
+    ("a" * 70, "looks like a Client ID or Access Token, not a Store Hash"),
     ("https://api.bigcommerce.com/stores/ab%2Fcd/v3/", "characters a Store Hash never has"),
 ]
 
@@ -132,7 +132,47 @@ def test_finder_stores_nothing(finder) -> None:
     assert not any("bc" in key.split(".")[-1] for key in stored[3].split(",") if key)
 
 
-AGREEMENT_INPUTS = [text for text, _ in GOOD_INPUTS + BAD_INPUTS] + [
+# What a merchant pastes by mistake: the Client ID or the Access Token from the same
+# credentials file (about 30 lowercase letters and digits), alone or inside an API path.
+# Made-up values of the real shape; the checker refuses anything longer than 16 characters.
+ACCESS_TOKEN = "k3j9x0q2m7w5t1z8r4v6b2n0c9d3f7h"
+CLIENT_ID = "q8w2e6r1t5y9u3i7o0p4a8s2d6f1g5h"
+CREDENTIAL_INPUTS = [
+    ACCESS_TOKEN,
+    CLIENT_ID,
+    f"  {ACCESS_TOKEN.upper()}  ",
+    f"store-{CLIENT_ID}",
+    f"https://api.bigcommerce.com/stores/{ACCESS_TOKEN}/v3/",
+    "a" * 17,
+]
+
+
+@pytest.mark.parametrize("text", CREDENTIAL_INPUTS, ids=["token", "client-id", "upper", "prefix",
+                                                          "api-path", "17-characters"])
+def test_a_pasted_credential_is_named_and_never_shown(finder, text: str) -> None:
+    """A 31-character Access Token is not "Your Store Hash is k3j9...": say what it looks like."""
+    finder.get_by_label(LABEL).fill(text)
+    answer = finder_answer(finder)
+    assert "looks like a Client ID or Access Token, not a Store Hash" in answer["message"]
+    assert "between /stores/ and /v3/" in answer["message"], "say where the hash is instead"
+    assert not answer["answer_visible"]
+    assert answer["hash"] == ""
+    assert answer["invalid"] == "true"
+    pasted = text.strip().lower().removeprefix("store-")
+    pasted = pasted.split("/stores/")[-1].split("/")[0]
+    page_text = finder.evaluate("document.body.innerText").lower()
+    assert pasted not in page_text, "the pasted value is echoed on the page"
+
+
+def test_the_longest_store_hash_the_checker_accepts_is_still_shown(finder) -> None:
+    finder.get_by_label(LABEL).fill("a" * 16)
+    answer = finder_answer(finder)
+    assert answer["hash"] == "a" * 16
+    assert answer["answer_visible"]
+
+
+AGREEMENT_INPUTS = [text for text, _ in GOOD_INPUTS + BAD_INPUTS] + CREDENTIAL_INPUTS + [
+    "a" * 16, "store-" + "a" * 16, "store-" + "a" * 17,
     "", "   ", "store-", "STORE-abc123", "abc\u00e9", "abc\x01def", "abc/123", "abc.123",
     "https://api.bigcommerce.com/stores/abc123", "stores/abc123/v3", "a" * 64, "a" * 65,
     "https://store-ABC123.mybigcommerce.com", "https://api.bigcommerce.com/stores/store-abc/v3/",

@@ -47,6 +47,7 @@ def test_store_hash_forms_that_normalise_to_the_hash(pasted):
         ("https://api.bigcommerce.com/v3/catalog", "no /stores/"),
         ("https://api.bigcommerce.com/stores//v3", "empty"),
         ("a" * 65, "longer than"),
+        ("k2" * 15 + "x", "looks like a Client ID or Access Token, not a Store Hash"),
     ],
 )
 def test_store_hash_refusals_say_why(pasted, message):
@@ -116,7 +117,7 @@ def test_the_prompt_is_used_only_when_no_token_is_given():
         ({"BIGCOMMERCE_ACCESS_TOKEN": TOKEN, "BIGCOMMERCE_CLIENT_ID": TOKEN}, "same value"),
         (
             {"BIGCOMMERCE_ACCESS_TOKEN": TOKEN, "BIGCOMMERCE_STORE_HASH": TOKEN},
-            "instead of the store hash",
+            "not a Store Hash",
         ),
         ({"BIGCOMMERCE_ACCESS_TOKEN": "tök"}, "characters"),
     ],

@@ -296,10 +296,10 @@ def random_token(seed: int) -> Callable[[ScopeTable], set[str]]:
 def _random_fault(rng: random.Random, method: str, path: str, trap: Trap) -> Fault:
     where = {"method": method, "path": exact(path)}
     times = rng.choice([None, 1, 2])
-    kinds = ["5xx", "403", "401", "429", "timeout", "reset", "html", "redirect", "slow"]
+    kinds = ["5xx", "403", "401", "429", "timeout", "reset", "html", "slow"]
     if method == "GET":
-        # Both answer 200: to a write that is a safety stop, a case of its own.
-        kinds += ["malformed", "mid-body"]
+        # A 2xx or 3xx to a write is a safety stop, a case of its own.
+        kinds += ["malformed", "mid-body", "redirect"]
     kind = rng.choice(kinds)
     if kind == "5xx":
         return Fault(FaultKind.STATUS, status=rng.choice([500, 502, 503]), times=times, **where)

@@ -41,7 +41,7 @@ TOKEN_CHARS = re.compile(r"^[A-Za-z0-9._~+/=-]{1,512}$")
 PROP_STORE_HASH = "propstore0"
 
 # strategies ------------------------------------------------------------------------------
-hashes = st.from_regex(r"[a-z0-9]{1,64}", fullmatch=True)
+hashes = st.from_regex(r"[a-z0-9]{1,16}", fullmatch=True)
 # Characters str.strip() removes: what a paste wraps a value in.
 wrapping = st.text(alphabet=" \t\r\n\x0b\x0c\u00a0\u2003\u2028\x1c\x1f\x85", max_size=4)
 PASTED_FORMS = (

@@ -49,6 +49,27 @@ def _drop(row_id: str, field: str):
     return mutate
 
 
+def _set_probe(row_id: str, probe: int, field: str, value: Any):
+    def mutate(document: dict[str, Any]) -> None:
+        document["scopes"][row_index(document, row_id)]["probes"][probe][field] = value
+
+    return mutate
+
+
+def _set_guide(field: str, value: Any):
+    def mutate(document: dict[str, Any]) -> None:
+        document["guide"][field] = value
+
+    return mutate
+
+
+def _set_summary(value: str):
+    def mutate(document: dict[str, Any]) -> None:
+        document["changelog"][0]["summary"] = value
+
+    return mutate
+
+
 def _duplicate_id(document: dict[str, Any]) -> None:
     document["scopes"][1]["id"] = document["scopes"][0]["id"]
 
@@ -148,6 +169,58 @@ INVALID_FILES: tuple[InvalidFile, ...] = (
         _raw(_replace_once("name: Orders", 'name: "Orders\\e[2J\\e[31m"')),
         ("orders", "name"),
     ),
+    # Invisible format characters (Unicode category Cf) make a text read as something else:
+    # "Themes\u202e enoN tes" shows as "Themes set None". Every free-text field refuses them.
+    InvalidFile(
+        "bidi-override-in-name",
+        _text(_set("themes", "name", "Themes\u202e enoN tes")),
+        ("themes", "'name'", "invisible format character U+202E. Remove it"),
+    ),
+    InvalidFile(
+        "escaped-bidi-override-in-name",
+        _raw(_replace_once("name: Orders", 'name: "Orders\\u202E"')),
+        ("orders", "'name'", "invisible format character U+202E"),
+    ),
+    InvalidFile(
+        "zero-width-space-in-reason",
+        _text(_set("orders", "reason", "Orders are \u200bimported and written back.")),
+        ("orders", "'reason'", "invisible format character U+200B"),
+    ),
+    InvalidFile(
+        "byte-order-mark-in-confirm-by-eye",
+        _text(_set("checkout-content", "confirm_by_eye", "Open the \ufeffAPI account and look.")),
+        ("checkout-content", "'confirm_by_eye'", "invisible format character U+FEFF"),
+    ),
+    InvalidFile(
+        "zero-width-joiner-in-leave-at-none-name",
+        _text(_set("store-translations", "name", "Store\u200d Translations", "leave_at_none")),
+        ("store-translations", "'name'", "invisible format character U+200D"),
+    ),
+    InvalidFile(
+        "bidi-isolate-in-changelog-summary",
+        _text(_set_summary("First table \u2066carried\u2069 over.")),
+        ("changelog entry 1", "'summary'", "invisible format character U+2066"),
+    ),
+    InvalidFile(
+        "bidi-override-in-probe-source",
+        _text(_set_probe("orders", 0, "source", "orders.v2.oas2.yml: \u202eylno sredrO")),
+        ("orders", "'probes.0.source'", "invisible format character U+202E"),
+    ),
+    InvalidFile(
+        "terminal-control-in-probe-source",
+        _text(_set_probe("orders", 0, "source", "orders.v2.oas2.yml \x1b[2J")),
+        ("orders", "'probes.0.source'", "control character U+001B"),
+    ),
+    InvalidFile(
+        "format-character-in-probe-body",
+        _text(_set_probe("content", 1, "body", {"title": "A\u200bB"})),
+        ("content", "'probes.1.body.title'", "invisible format character U+200B"),
+    ),
+    InvalidFile(
+        "format-character-in-site-url",
+        _text(_set_guide("site_url", "https://dropstream.github.io/bc-api\u200b-credentials/")),
+        ("guide", "site_url", "invisible format character U+200B"),
+    ),
     InvalidFile("empty-file", lambda: b"", ("top level",)),
     InvalidFile("a-list-not-a-mapping", lambda: b"- id: orders\n", ("top level",)),
 )
@@ -164,8 +237,11 @@ class RenderPayload:
     text: str
 
 
-# Each payload goes into a different row, so one build checks them all.
+# Each payload goes into a different row (or changelog entry), so one build checks them all.
 # "xss" marks every payload that would run code, so the page scan can spot it.
+# BLOCK_MARKER marks every payload that would open a Markdown block (a details box, an
+# admonition, a tab, a heading...), so the page scan can find the block it would become.
+BLOCK_MARKER = "INJECTEDBLOCK"
 RENDER_PAYLOADS: tuple[RenderPayload, ...] = (
     RenderPayload(
         "script-in-name", "scopes", "orders", "name", '<script>window.xss="name"</script>Orders'
@@ -207,15 +283,48 @@ RENDER_PAYLOADS: tuple[RenderPayload, ...] = (
         "script-in-changelog-summary", "changelog", "", "summary",
         "First table <script>xss()</script> carried over.",
     ),
+    RenderPayload(
+        "details-block-in-confirm-by-eye", "scopes", "checkout-content", "confirm_by_eye",
+        f'??? danger "{BLOCK_MARKER} details in a note"',
+    ),
+    *(
+        RenderPayload(f"{case_id}-in-changelog-summary", "changelog", "", "summary", text)
+        for case_id, text in (
+            ("details-block", f'??? danger "{BLOCK_MARKER} details"'),
+            ("open-details-block", f'???+ warning "{BLOCK_MARKER} open details"'),
+            ("admonition", f'!!! danger "{BLOCK_MARKER} admonition"'),
+            ("content-tab", f'=== "{BLOCK_MARKER} tab"'),
+            ("colon-fence", f"::: note {BLOCK_MARKER} colon fence"),
+            ("heading", f"# {BLOCK_MARKER} heading"),
+            ("quote", f"> {BLOCK_MARKER} quote"),
+            ("table", f"| {BLOCK_MARKER} | table |"),
+            ("numbered-list", f"1. {BLOCK_MARKER} numbered list"),
+            ("bullet-list", f"- {BLOCK_MARKER} bullet list"),
+            ("star-list", f"* {BLOCK_MARKER} star list"),
+            ("indented-code", f"    {BLOCK_MARKER} indented code"),
+            ("tilde-fence", f"~~~ {BLOCK_MARKER} tilde fence"),
+            ("backtick-fence", f"```{BLOCK_MARKER} backtick fence"),
+            ("html-details", f"<details><summary>{BLOCK_MARKER} html</summary></details>"),
+            ("thematic-break", "----------"),
+            ("star-break", "* * * * * *"),
+        )
+    ),
 )
 
 
 def hostile_render_document() -> str:
     """The real scopes.yaml with every render payload injected into its own row."""
     document = real_document()
+    first_change = dict(document["changelog"][0])
+    changelog_payloads = 0
     for payload in RENDER_PAYLOADS:
         if payload.section == "changelog":
-            document["changelog"][0][payload.field] = payload.text
+            # One entry per payload: the first replaces the real entry's text, each other
+            # one is a copy of it, so every payload starts a line of the "What changed" page.
+            if changelog_payloads:
+                document["changelog"].append(dict(first_change))
+            document["changelog"][changelog_payloads][payload.field] = payload.text
+            changelog_payloads += 1
         else:
             index = row_index(document, payload.row_id, payload.section)
             document[payload.section][index][payload.field] = payload.text

@@ -15,7 +15,7 @@ from support.docs import SCOPES_FILE, copy_docs_project, real_document, run_stri
 
 from bc_scopes.model import ScopeFileError, load_scope_table, parse_scope_table
 
-from .cases import INVALID_FILES, RENDER_PAYLOADS, InvalidFile, RenderPayload
+from .cases import BLOCK_MARKER, INVALID_FILES, RENDER_PAYLOADS, InvalidFile, RenderPayload
 from .conftest import HostileBuild
 
 # One build per kind of refusal (schema, semantics, YAML syntax, size, encoding):
@@ -118,7 +118,7 @@ def test_payload_is_shown_as_literal_text(
         name for name, html in built_hostile_site.pages().items() if expected in _page_text(html)
     ]
     assert pages_showing_it, f"{payload.text!r} is not shown literally on any page"
-    if payload.section in ("scopes", "leave_at_none"):
+    if payload.section in ("scopes", "leave_at_none") and payload.field in ("name", "reason"):
         assert "scopes/index.html" in pages_showing_it
 
 
@@ -183,3 +183,73 @@ def test_injected_code_detector_is_not_blind() -> None:
     )
     assert len(_injected_code(unescaped)) >= 3
     assert _injected_code("<td>&lt;script&gt;xss()&lt;/script&gt;</td>") == []
+
+
+# Elements a Markdown block would become: pymdownx.details, admonition, pymdownx.tabbed,
+# headings, quotes, code blocks, tables and lists (other than the bullet list the
+# confirm-by-eye notes live in, checked by the parent rule below).
+BLOCK_TAGS = ("details", "summary", "blockquote", "pre", "code", "table", "ol", "dl", "label")
+BLOCK_CLASSES = ("admonition", "tabbed-set", "tabbed-block", "highlight")
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _injected_blocks(html: str) -> list[str]:
+    """Where a payload's marker text sits inside a block that data opened.
+
+    Escaped data is a line of a paragraph (a changelog summary) or the text of the list
+    item that names its row (a confirm-by-eye note), so the marker's own element is a
+    `p` or an `li`, with no details box, admonition, tab, quote or code block around it.
+    """
+    found = []
+    soup = BeautifulSoup(html, "html.parser")
+    for text in soup.find_all(string=lambda value: value is not None and BLOCK_MARKER in value):
+        parent = text.parent
+        if parent.name not in ("p", "li"):
+            found.append(f"<{parent.name}> holds {str(text)[:60]!r}")
+        for ancestor in text.parents:
+            classes = set(ancestor.get("class") or ())
+            if ancestor.name in BLOCK_TAGS + HEADINGS or classes & set(BLOCK_CLASSES):
+                found.append(f"<{ancestor.name} class={sorted(classes)}> holds {str(text)[:60]!r}")
+    return found
+
+
+def test_no_markdown_block_comes_from_data(built_hostile_site: HostileBuild) -> None:
+    """`??? danger`, `!!!`, `===`, `#`, `>`, `1.`, four spaces... in a summary stay text."""
+    pages = built_hostile_site.pages()
+    block_payloads = [payload for payload in RENDER_PAYLOADS if BLOCK_MARKER in payload.text]
+    shown = sum(html.count(BLOCK_MARKER) for html in pages.values())
+    assert shown >= len(block_payloads), "the block payloads are not on any page"
+    injected = {name: found for name, html in pages.items() if (found := _injected_blocks(html))}
+    assert injected == {}
+
+
+def test_no_rule_comes_from_data(built_hostile_site: HostileBuild) -> None:
+    """A summary of dashes or stars would be a horizontal rule; the page must show the text."""
+    changes = BeautifulSoup(built_hostile_site.pages()["changes/index.html"], "html.parser")
+    content = changes.select_one("article") or changes
+    assert content.find("hr") is None
+    paragraphs = {_normalised(p.get_text(" ")) for p in content.find_all("p")}
+    for payload in RENDER_PAYLOADS:
+        if payload.section == "changelog" and BLOCK_MARKER not in payload.text:
+            assert _normalised(payload.text) in paragraphs, f"{payload.text!r} is not a paragraph"
+
+
+def test_injected_block_detector_is_not_blind() -> None:
+    """The scan above must catch what an unescaped summary would render as."""
+    import markdown
+
+    unescaped = markdown.markdown(
+        "\n\n".join(
+            (
+                f'??? danger "{BLOCK_MARKER} a"',
+                f'!!! note "{BLOCK_MARKER} b"',
+                f'=== "{BLOCK_MARKER} c"\n\n    text',
+                f"# {BLOCK_MARKER} d",
+                f"    {BLOCK_MARKER} e",
+            )
+        ),
+        extensions=["admonition", "pymdownx.details", "pymdownx.tabbed"],
+    )
+    assert len(_injected_blocks(unescaped)) >= 5
+    assert _injected_blocks(f"<p>&#63;?? danger {BLOCK_MARKER}</p>") == []
+    assert _injected_blocks(f"<ul><li><a href=x>Row</a>: {BLOCK_MARKER}</li></ul>") == []

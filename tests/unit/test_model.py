@@ -93,3 +93,57 @@ def test_parse_is_pure_and_names_the_given_source() -> None:
 def test_dates_stay_text_as_written() -> None:
     table = load_scope_table(DATA / "valid" / "minimal.yaml")
     assert table.changelog[0].date == "2026-01-01"
+
+
+# Unicode format characters (category Cf): bidi overrides, embeddings, isolates and marks,
+# zero-width space, joiners, word joiner, byte order mark, soft hyphen, Arabic letter mark.
+FORMAT_CHARACTERS = [
+    "\u202e", "\u202d", "\u202a", "\u202b", "\u202c", "\u2066", "\u2067", "\u2068", "\u2069",
+    "\u200e", "\u200f", "\u061c", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad",
+]
+MINIMAL_TEXT = (DATA / "valid" / "minimal.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("character", FORMAT_CHARACTERS, ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize(
+    "written, field",
+    [
+        ("name: Orders", "row 1 (orders), field 'name'"),
+        (
+            "reason: Orders are imported and their status is written back.",
+            "row 1 (orders), field 'reason'",
+        ),
+        ("summary: First table.", "changelog entry 1, field 'summary'"),
+    ],
+)
+def test_invisible_format_character_is_refused(character: str, written: str, field: str) -> None:
+    """'Themes\u202e enoN tes' reads as 'Themes set None': no text may carry such a character."""
+    assert written in MINIMAL_TEXT
+    key, _, value = written.partition(": ")
+    text = MINIMAL_TEXT.replace(written, f'{key}: "{value}\\u{ord(character):04X}x"', 1)
+    with pytest.raises(ScopeFileError) as caught:
+        parse_scope_table(text, "pasted.yaml")
+    assert str(caught.value) == (
+        f"pasted.yaml: {field}: contains the invisible format character U+{ord(character):04X}. "
+        "Remove it; names and texts must be plain text."
+    )
+
+
+def test_format_character_in_probe_source_names_the_probe() -> None:
+    probe = (
+        "    probes:\n      - level: read-only\n        method: GET\n"
+        "        path: /v2/orders\n        source: \"orders.v2 \\u202Eylno\"\n"
+    )
+    text = MINIMAL_TEXT.replace("    reason:", probe + "    reason:", 1)
+    with pytest.raises(
+        ScopeFileError,
+        match=r"^pasted\.yaml: row 1 \(orders\), field 'probes\.0\.source': contains the "
+        r"invisible format character U\+202E\. Remove it;",
+    ):
+        parse_scope_table(text, "pasted.yaml")
+
+
+def test_visible_non_ascii_text_is_still_accepted() -> None:
+    """Only invisible characters are refused: accents, CJK and a no-break space stay fine."""
+    text = MINIMAL_TEXT.replace("name: Orders", "name: Commandes \u00e9t\u00e9 \u6ce8\u6587\u00a0!")
+    assert parse_scope_table(text).rows[0].name == "Commandes \u00e9t\u00e9 \u6ce8\u6587\u00a0!"

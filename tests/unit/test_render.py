@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
+import markdown
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from bc_scopes import exitcodes
@@ -125,6 +129,81 @@ def test_markdown_text_cannot_start_a_block(text: str) -> None:
     escaped = render.markdown_text(text)
     assert escaped[0] == "&"
     assert BeautifulSoup(escaped, "html.parser").get_text() == text
+
+
+# Every way a line can open a block in Markdown or in one of the guide's extensions
+# (admonition, pymdownx.details, pymdownx.tabbed, md_in_html, tables, abbr, superfences).
+BLOCK_STARTERS = [
+    '??? danger "Injected"',
+    '???+ note "Open injected"',
+    '!!! warning "Injected"',
+    '=== "Injected tab"',
+    "::: note",
+    "---",
+    "- - -",
+    "***",
+    "___",
+    "# Heading",
+    "###### Heading",
+    "> quote",
+    "| a | b |",
+    "<div>html</div>",
+    "<details><summary>x</summary></details>",
+    "1. numbered",
+    "12) numbered",
+    "- bullet",
+    "+ bullet",
+    "* bullet",
+    "~~~",
+    "```",
+    "```python",
+    "    indented code",
+    "\tindented code",
+    "  - indented bullet",
+    "*[HTML]: abbreviation",
+    "[id]: https://example.org",
+    'Paragraph\n??? danger "Injected"',
+    "Paragraph\n!!! note",
+    'Paragraph\n=== "Tab"',
+    "Paragraph\n===",
+    "Paragraph\n---",
+    "Paragraph\n\n    indented code",
+    "Paragraph\r\n# Heading",
+    "Paragraph\r> quote",
+]
+
+
+def _guide_markdown() -> markdown.Markdown:
+    """Python-Markdown with exactly the extensions and settings the guide builds with."""
+    config = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "mkdocs.yml").read_text(encoding="utf-8")
+    )
+    names: list[str] = []
+    settings: dict[str, Any] = {}
+    for entry in config["markdown_extensions"]:
+        if isinstance(entry, dict):
+            ((name, options),) = entry.items()
+            settings[name] = options or {}
+        else:
+            name = entry
+        names.append(name)
+    return markdown.Markdown(extensions=names, extension_configs=settings)
+
+
+@pytest.mark.parametrize("text", BLOCK_STARTERS)
+def test_markdown_text_renders_as_one_plain_paragraph(text: str) -> None:
+    """A changelog summary starts a line of the page: no block of any kind may come of it."""
+    html_out = _guide_markdown().convert(render.markdown_text(text))
+    soup = soup_of(html_out)
+    assert [element.name for element in soup.find_all(True)] == ["p"], html_out
+    assert soup.p.get_text() == text
+
+
+@pytest.mark.parametrize("text", BLOCK_STARTERS)
+def test_markdown_text_is_one_line_that_cannot_open_a_block(text: str) -> None:
+    escaped = render.markdown_text(text)
+    assert "\n" not in escaped and "\r" not in escaped
+    assert re.match(r"[A-Za-z]|&#", escaped), escaped
 
 
 def test_scope_strings_wrap_only_at_underscores() -> None:

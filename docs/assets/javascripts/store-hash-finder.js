@@ -11,7 +11,10 @@
   "use strict";
 
   var MAX_INPUT_LENGTH = 2048;
-  var MAX_HASH_LENGTH = 64; /* the checker's limit; real hashes are about ten characters */
+  /* The checker's limit (MAX_STORE_HASH_LENGTH in bc_scopes/checker/storehash.py). Store
+   * Hashes seen in the wild are up to about ten characters; a Client ID or an Access Token,
+   * which sit next to the API path in the credentials file, is about thirty. */
+  var MAX_HASH_LENGTH = 16;
   var HASH_PATTERN = /^[a-z0-9]+$/;
   var API_PATH_EXAMPLE = "https://api.bigcommerce.com/stores/abcde/v3/";
 
@@ -39,8 +42,12 @@
       return inner;
     }
     if (candidate.length > MAX_HASH_LENGTH) {
-      return problem("The " + where + " is " + candidate.length + " characters long. A Store " +
-        "Hash is much shorter: check that you copied only the part between /stores/ and /v3/.");
+      /* Most likely a credential pasted into the wrong field: say so, and never show it. */
+      return problem((where === "Store Hash" ? "That" : "The " + where) + " is " +
+        candidate.length + " characters long, so it looks like a Client ID or Access Token, " +
+        "not a Store Hash. A Store Hash is short, about 10 lowercase letters and digits: it " +
+        "is the part of the API path between /stores/ and /v3/, such as abcde in " +
+        API_PATH_EXAMPLE);
     }
     if (!HASH_PATTERN.test(candidate.toLowerCase())) {
       return problem("The " + where + " contains characters a Store Hash never has. A Store " +
