@@ -25,7 +25,7 @@ class FaultKind(StrEnum):
     RESET_MID_BODY = "reset_mid_body"  # send the headers and half the body, then reset
     MALFORMED_JSON = "malformed_json"  # 200 with a body that is not JSON (or `body`)
     HTML = "html"  # `status` with an HTML error page
-    REDIRECT = "redirect"  # 302 to `location`
+    REDIRECT = "redirect"  # 302 (or `status` when it is a 3xx) to `location`
     ACCEPT_WRITES = "accept_writes"  # a write that passes the scope check is answered 200
     SLOW_DRIP = "slow_drip"  # 200 whose body arrives one byte every `delay` seconds
     ENDLESS_BODY = "endless_body"  # 200 whose body never ends (zeros, until the client leaves)

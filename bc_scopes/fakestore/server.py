@@ -359,7 +359,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(bomb)
             return True
         if kind is FaultKind.REDIRECT:
-            self._send_raw(record, 302, b"", "text/plain", {"Location": fault.location})
+            status = fault.status if 300 <= fault.status < 400 else 302
+            self._send_raw(record, status, b"", "text/plain", {"Location": fault.location})
             return True
         return False
 

@@ -187,6 +187,11 @@ def test_token_from_a_file(check_cli, tmp_path):
         ({}, ("--scopes-file", "/nonexistent/scopes.yaml"), "file not found"),
         ({}, ("--json", "/proc/version/report.json"), "cannot write there"),
         ({}, ("--json", "/tmp"), "is a directory"),
+        ({}, ("--junit-xml", "/proc/j.xml"), "--junit-xml /proc/j.xml: cannot write there"),
+        ({}, ("--json", "/proc/r.json"), "--json /proc/r.json: cannot write there"),
+        ({"GITHUB_STEP_SUMMARY": "/proc/summary.md"}, (), "GITHUB_STEP_SUMMARY"),
+        ({}, ("--scopes-file", "/dev/zero"), "larger than"),
+        ({}, ("--deadline", "0"), "--deadline"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_sends_nothing(check_cli, store, env, args, message):
@@ -243,3 +248,14 @@ def test_no_prompt_without_a_terminal(check_cli, monkeypatch):
     monkeypatch.setattr("getpass.getpass", lambda prompt: pytest.fail("prompted without a TTY"))
     run = check_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": None}, outputs=False)
     assert run.code == 2 and "no access token" in run.err
+
+
+def test_an_unexpected_error_exits_4_with_one_line_and_no_detail(check_cli, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("internal detail that could hold anything")
+
+    monkeypatch.setattr("bc_scopes.checker.check.run_check", broken)
+    run = check_cli(outputs=False)
+    assert run.code == 4
+    assert run.err.count("\n") == 1 and "internal error (RuntimeError)" in run.err
+    assert "internal detail" not in run.err + run.out and "Traceback" not in run.err

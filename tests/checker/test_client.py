@@ -136,3 +136,15 @@ def test_malformed_json_is_flagged(store):
     store.add_fault(Fault(FaultKind.MALFORMED_JSON))
     answer = make_client(store).send("GET", "/v2/time")
     assert answer.status == 200 and answer.json_ok is False
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/v3/../../x", "/v3/catalog/./products", "/v3/%2e%2e/x", "/v3/%2E%2e/x",
+     "/v3/%252e%252e/x", "/v3/a%2f..%2fb", "/v3/a\\..\\b", "/v2/.."],
+)
+def test_paths_that_could_leave_the_store_are_refused_before_sending(store, path):
+    client = make_client(store)
+    with pytest.raises(ValueError, match=r"\. or \.\. segments"):
+        client.send("GET", path)
+    assert store.requests == []

@@ -268,6 +268,63 @@ MATRIX: list[FaultCase] = [
         faults=faults(fault(FaultKind.RESET_MID_BODY, "/v2/orders/999999999", method="PUT")),
         args=("--concurrency", "1"), loose=True, safety_stop=True,
     ),
+    FaultCase(
+        "303-see-other-on-a-write-probe-safety-stop", 4,
+        "SAFETY STOP: PUT /v2/orders/999999999 was answered 303",
+        faults=faults(
+            fault(FaultKind.REDIRECT, "/v2/orders/999999999", method="PUT", status=303),
+        ),
+        loose=True, safety_stop=True,
+    ),
+    FaultCase(
+        "504-on-a-write-probe-sent-once", 4, "504 from the server after 1 attempts",
+        faults=faults(fault(FaultKind.STATUS, "/v2/orders/999999999", method="PUT", status=504)),
+        # Orders at Modify would also open the Order transactions probe: unsettled too.
+        changed=not_decisive("orders", "order-transactions"),
+    ),
+    # A hostile server echoes the Access Token back; the secrets audit reads every output.
+    *(
+        FaultCase(
+            f"token-echoed-{name}", 4, "403 for another reason",
+            faults=faults(fault(FaultKind.ECHO_TOKEN, SYSTEMLOGS, status=403, title=title)),
+            changed=not_decisive("store-logs"),
+        )
+        for name, title in (
+            ("in-the-title", "Auth failed for token {token}"),
+            ("reversed", "Bad token {reversed}"),
+            ("split-across-fields", "Token starts {head}"),
+            ("upper-cased", "TOKEN {token}"),
+        )
+    ),
+    FaultCase(
+        "terminal-escapes-in-a-403-title", 4, "403 for another reason",
+        faults=faults(fault(
+            FaultKind.STATUS, SYSTEMLOGS, status=403,
+            title="\x1b]52;c;aGVsbG8=\x07\x1b[2J\u202eDenied",
+        )),
+        changed=not_decisive("store-logs"), args=("--verbose",),
+    ),
+    FaultCase(
+        "slow-drip-body-meets-the-deadline", 4, "deadline",
+        faults=faults(fault(FaultKind.SLOW_DRIP, SYSTEMLOGS, delay=0.5)),
+        changed=not_decisive("store-logs"), args=("--deadline", "3"),
+        fast=False,  # the real per-request deadline, shortened by --deadline 3
+    ),
+    FaultCase(
+        "endless-body-is-dropped-at-1-mib", 4, "larger than 1 MiB",
+        faults=faults(fault(FaultKind.ENDLESS_BODY, SYSTEMLOGS)),
+        changed=not_decisive("store-logs"),
+    ),
+    FaultCase(
+        "gzip-bomb-is-dropped-at-1-mib", 4, "larger than 1 MiB",
+        faults=faults(fault(FaultKind.GZIP_BOMB, SYSTEMLOGS)),
+        changed=not_decisive("store-logs"),
+    ),
+    FaultCase(
+        "slow-drip-on-the-preflight-meets-the-run-deadline", 4, "deadline",
+        faults=faults(fault(FaultKind.SLOW_DRIP, "/v2/time", delay=0.5)),
+        args=("--deadline", "2"), preflight_stop=True, fast=False,
+    ),
 ]
 
 

@@ -251,3 +251,15 @@ def test_an_unknown_row_names_the_request_that_failed_and_why(scenario):
     run = scenario("403-you-do-not-have-permission")
     orders = next(e for e in run.report["scopes"] if e["id"] == "orders")
     assert re.search(r"GET /v2/orders\?limit=1 could not be completed: 403", orders["reason"])
+
+
+def test_server_text_reaches_no_output_with_an_escape_or_a_bidi_override(scenario):
+    run = scenario("terminal-escapes-in-a-403-title")
+    assert "Denied" in run.out, "the cleaned title is still shown"
+    for channel, text in run.channels().items():
+        if channel == "fake store's records":
+            continue
+        for raw in ("\x1b", "\x07", "\u202e"):
+            assert raw not in text, f"{raw!r} in {channel}"
+        for escaped in ("\\u001b", "\\u0007", "\\u202e"):
+            assert escaped not in text.lower(), f"{escaped} in {channel}"

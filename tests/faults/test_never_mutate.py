@@ -46,13 +46,14 @@ def declared_writes(table: ScopeTable) -> set[tuple[str, str, bytes]]:
 
 
 def changed_data(run: ScenarioRun) -> list[tuple[str, str, int | None]]:
-    """Requests that would have changed a store: the store's own flag, or a write it accepted."""
+    """Requests that would have changed a store: the store's own flag, or a write answered
+    2xx or 3xx (a 303 See Other is the usual answer to a successful POST)."""
     return [
         (request.method, request.api_path, request.status)
         for request in run.requests
         if request.mutation
         or (request.method in WRITE_METHODS and request.status is not None
-            and 200 <= request.status < 300)
+            and 200 <= request.status < 400)
     ]
 
 

@@ -22,13 +22,14 @@ CANARIES = {
 LEAK_WINDOW = 8  # any 8 characters of a canary in a row count as a leak
 
 
-
-
-
 def leaked_pieces(text: str, canary: str, window: int = LEAK_WINDOW) -> list[str]:
-    """Every `window`-character slice of `canary` found in `text` (empty: no leak)."""
-    pieces = {canary[i : i + window] for i in range(len(canary) - window + 1)}
-    return sorted(piece for piece in pieces if piece in text)
+    """Every `window`-character slice of `canary`, forwards or reversed, in any letter case,
+    found in `text` (empty: no leak)."""
+    lowered = text.lower()
+    pieces = set()
+    for form in (canary.lower(), canary.lower()[::-1]):
+        pieces |= {form[i : i + window] for i in range(len(form) - window + 1)}
+    return sorted(piece for piece in pieces if piece in lowered)
 
 
 def leaks_in(channels: Mapping[str, str]) -> list[str]:
