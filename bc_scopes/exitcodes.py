@@ -12,7 +12,7 @@ INTERRUPTED = 130  # Ctrl-C: the shell's convention (128 + SIGINT)
 
 MEANINGS: dict[int, str] = {
     OK: "every verifiable row is ok; excess rows are warnings",
-    FAILED: "at least one row is missing (or, under --strict, excess)",
+    FAILED: "a row is missing, a must-stay-None row is held, or (under --strict) a row is excess",
     BAD_INPUT: "bad input (malformed store hash, empty token, unreadable file); nothing was sent",
     REJECTED: "credentials or store rejected (401, or a store hash the API does not know)",
     INCOMPLETE: "the check could not be completed (some row unknown and none missing)",

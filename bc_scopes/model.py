@@ -79,6 +79,9 @@ class ScopeRow:
     aliases: tuple[str, ...] = ()
     probes: tuple[Probe, ...] = ()
     confirm_by_eye: str = ""
+    # Holding more than `required` is a risk (it can take payments, act as a shopper):
+    # the check fails on it even without --strict.
+    excess_fails: bool = False
 
     @property
     def anchor(self) -> str:
@@ -443,6 +446,7 @@ def _build(document: dict[str, Any], source: str) -> ScopeTable:
                 for probe in entry.get("probes", [])
             ),
             confirm_by_eye=entry.get("confirm_by_eye", ""),
+            excess_fails=entry.get("excess_fails", False),
         )
         for entry in document["scopes"]
     )
@@ -455,6 +459,7 @@ def _build(document: dict[str, Any], source: str) -> ScopeTable:
             scope_strings=dict(entry["scope_strings"]),
             reason=entry["reason"],
             aliases=tuple(entry.get("aliases", [])),
+            excess_fails=entry.get("excess_fails", False),
         )
         for entry in document["leave_at_none"]
     )

@@ -91,7 +91,10 @@ PROBLEMS: tuple[Problem, ...] = (
         cause="The scope was set above the required level, often Modify where Read-only is enough.",
         fix=(
             "The integration still works. To follow least privilege, create a new API account with"
-            " the required levels and delete the old one."
+            " the required levels and delete the old one. Rows marked \"must stay None\" (such as"
+            " Create payments) are the exception: holding them fails the check (exit code 1),"
+            " because they let the account take payments, act as a shopper or seize other apps'"
+            " data."
         ),
         exit_code=0,
     ),

@@ -24,9 +24,7 @@ def _case(report: Report, index: int) -> TestCase:
     case = TestCase(result.row.id, f"{CLASSNAME}.{report.store_hash}", 0.0)
     line = printable(f"{result.row.name}: {result.verdict.value}. {result.reason}")
     url = report.row_url(result)
-    if result.verdict is Verdict.MISSING or (
-        result.verdict is Verdict.EXCESS and report.strict
-    ):
+    if report.fails(result):
         case.result = [Failure(f"{line} Fix: {printable(fix_for(result))} {url}", "failure")]
     elif result.verdict is Verdict.UNVERIFIABLE:
         case.result = [Skipped(f"unverifiable: {printable(result.reason)}", "unverifiable")]

@@ -140,7 +140,7 @@ def _raise_outcome(result: RowResult, report: Report, path: str) -> None:
     """Map one verdict to pytest's outcome, with a one-line message and no traceback."""
     url = report.row_url(result)
     line = f"{result.row.name}: {result.verdict.value}. {result.reason}"
-    if result.verdict is Verdict.MISSING or (result.verdict is Verdict.EXCESS and report.strict):
+    if report.fails(result):
         pytest.fail(f"{line} Fix: {fix_for(result)} {url}", pytrace=False)
     if result.verdict is Verdict.EXCESS:
         # Point the warning at the table, not at this file.

@@ -51,12 +51,18 @@ class Report:
             return self.preflight.exit_code
         if self.safety_stop is not None:
             return exitcodes.INCOMPLETE
-        verdicts = {result.verdict for result in self.rows}
-        if Verdict.MISSING in verdicts or (self.strict and Verdict.EXCESS in verdicts):
+        if any(self.fails(result) for result in self.rows):
             return exitcodes.FAILED
+        verdicts = {result.verdict for result in self.rows}
         if Verdict.UNKNOWN in verdicts:
             return exitcodes.INCOMPLETE
         return exitcodes.OK
+
+    def fails(self, result: RowResult) -> bool:
+        """Missing, or excess where excess counts: under --strict, or on a risky row."""
+        if result.verdict is Verdict.MISSING:
+            return True
+        return result.verdict is Verdict.EXCESS and (self.strict or result.row.excess_fails)
 
     def help_url(self, anchor: str) -> str:
         return self.table.guide.troubleshooting_url(anchor)
@@ -79,6 +85,11 @@ def fix_for(result: RowResult) -> str:
         return (
             f"Create a new API account with {row.name} set to {need}; the scopes of an existing "
             "account cannot be edited."
+        )
+    if result.verdict is Verdict.EXCESS and row.excess_fails:
+        return (
+            f"{row.name} must stay {need}: {row.reason} Create a new API account with {row.name} "
+            f"set to {need}, then delete this one."
         )
     if result.verdict is Verdict.EXCESS:
         return (

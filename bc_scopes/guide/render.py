@@ -121,6 +121,15 @@ def _scope_string_cell(row: ScopeRow) -> str:
     return f'<td class="bc-scope-string"><code>{breakable}</code></td>'
 
 
+def _reason_cell(row: ScopeRow) -> str:
+    """The row's reason; a row whose excess fails the check says so first."""
+    badge = (
+        f'<strong class="bc-must-stay">Must stay {html_text(level_label(row.required))}.</strong> '
+        if row.excess_fails else ""
+    )
+    return f'<td class="bc-why">{badge}<span class="bc-reason">{html_text(row.reason)}</span></td>'
+
+
 def render_scope_table(rows: Sequence[ScopeRow]) -> str:
     """The main table: one row per required row, in the data's order."""
     lines = [
@@ -136,8 +145,7 @@ def render_scope_table(rows: Sequence[ScopeRow]) -> str:
         lines.append(
             f'<tr data-row-id="{html_text(row.id)}">{_name_cell(row)}'
             f'<td class="{level_class}">{html_text(level_label(row.required))}</td>'
-            f"{_scope_string_cell(row)}"
-            f'<td class="bc-reason">{html_text(row.reason)}</td></tr>'
+            f"{_scope_string_cell(row)}{_reason_cell(row)}</tr>"
         )
     lines += ["</tbody>", "</table>"]
     return "\n".join(lines)
@@ -157,7 +165,7 @@ def render_leave_at_none_table(rows: Sequence[ScopeRow]) -> str:
         lines.append(
             f'<tr data-row-id="{html_text(row.id)}">{_name_cell(row)}'
             f'<td class="bc-level bc-level-none">{html_text(level_label("none"))}</td>'
-            f'<td class="bc-reason">{html_text(row.reason)}</td></tr>'
+            f"{_reason_cell(row)}</tr>"
         )
     lines += ["</tbody>", "</table>"]
     return "\n".join(lines)

@@ -52,9 +52,9 @@ def test_rows_nothing_can_test_are_never_claimed_ok(check_cli):
     assert {verdicts[row_id] for row_id in NO_PROBE_ROWS} == {"unverifiable"}
 
 
-def test_full_scope_token_shows_excess_rows_and_exits_0(check_cli, table):
+def test_full_scope_token_shows_excess_rows_and_fails_on_the_risky_ones(check_cli, table):
     run = check_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": FULL_TOKEN})
-    assert run.code == 0
+    assert run.code == 1  # it holds Create payments, which must stay None
     verdicts = run.verdicts()
     for row_id in ("marketing", "themes", "create-payments", "products", "customers", "carts"):
         assert verdicts[row_id] == "excess", row_id
@@ -77,6 +77,17 @@ def token_with(store, table, token: str, **levels: str) -> dict[str, str]:
         scopes = with_level(table, scopes, row_id.replace("_", "-"), level)
     store.grant(token, scopes)
     return {"BIGCOMMERCE_ACCESS_TOKEN": token}
+
+
+def test_excess_is_a_warning_except_on_a_row_that_must_stay_none(check_cli, store, table):
+    products = check_cli(env=token_with(store, table, "productsmodify00000000000000011",
+                                        products="modify"))
+    assert products.code == 0 and products.verdicts()["products"] == "excess"
+    payments = check_cli(env=token_with(store, table, "createpayments00000000000000012",
+                                        create_payments="create"))
+    assert payments.code == 1 and payments.verdicts()["create-payments"] == "excess"
+    assert "Create payments must stay None" in payments.out
+    assert 'message="Create payments: excess.' in payments.junit
 
 
 def test_missing_scope_exits_1_and_names_the_row(check_cli, store, table):

@@ -6,7 +6,14 @@ import json
 import xml.etree.ElementTree as ElementTree
 
 import pytest
-from support.store import ENV_NAMES, EXACT_TOKEN, FULL_TOKEN, STORE_HASH
+from support.store import (
+    ENV_NAMES,
+    EXACT_TOKEN,
+    FULL_TOKEN,
+    STORE_HASH,
+    required_scopes,
+    with_level,
+)
 
 from bc_scopes.fakestore.faults import Fault, FaultKind
 
@@ -63,14 +70,24 @@ def test_a_missing_row_fails_in_one_line_without_a_traceback(pytester, store, en
     assert "Traceback" not in text and "def runtest" not in text
 
 
-def test_excess_warns_and_fails_under_strict(pytester, store, env):
-    env.setenv("BIGCOMMERCE_ACCESS_TOKEN", FULL_TOKEN)
+def test_excess_warns_and_fails_under_strict(pytester, store, env, table):
+    scopes = with_level(table, required_scopes(table), "products", "modify")
+    store.grant("productsmodify00000000000000013", scopes)
+    env.setenv("BIGCOMMERCE_ACCESS_TOKEN", "productsmodify00000000000000013")
     relaxed = pytester.runpytest("--bc-scopes", "-p", "no:cacheprovider")
     assert relaxed.ret == 0
     relaxed.stdout.fnmatch_lines(["*ExcessScopeWarning*"])
     strict = pytester.runpytest("--bc-scopes", "--bc-strict", "-p", "no:cacheprovider")
     assert strict.ret == 1
-    assert strict.parseoutcomes()["failed"] >= 1
+    assert strict.parseoutcomes()["failed"] == 1
+
+
+def test_a_row_that_must_stay_none_fails_without_strict(pytester, store, env):
+    env.setenv("BIGCOMMERCE_ACCESS_TOKEN", FULL_TOKEN)
+    result = pytester.runpytest("--bc-scopes", "-p", "no:cacheprovider")
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*FAILED*create-payments*"])
+    assert "Create payments must stay None" in result.stdout.str()
 
 
 def test_unknown_rows_are_xfailed_never_passed(pytester, store, env):

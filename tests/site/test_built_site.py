@@ -186,3 +186,10 @@ def test_snippets_are_not_published(built_site: Path) -> None:
 def test_prose_counts_come_from_the_data(read_page, table) -> None:
     text = read_page(scopes_path(table)).get_text(" ")
     assert f"Set these {len(table.rows)} rows" in " ".join(text.split())
+
+
+def test_rows_whose_excess_fails_are_marked_on_the_page(read_page, table) -> None:
+    page = read_page(scopes_path(table))
+    marked = {tr["data-row-id"] for tr in page.select("tr") if tr.select_one(".bc-must-stay")}
+    assert marked == {row.id for row in table.all_rows if row.excess_fails}
+    assert len(marked) == 3

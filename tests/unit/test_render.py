@@ -329,3 +329,14 @@ def test_code_block_fence_outgrows_backticks_in_the_text() -> None:
     block = render.render_code_block("a ``` b\n{{ not jinja }}")
     assert block.startswith("````text\n") and block.endswith("\n````")
     assert "{{ not jinja }}" in block
+
+
+def test_a_row_whose_excess_fails_is_marked_must_stay_none() -> None:
+    risky = make_row("pay", "Create payments", required="none", excess_fails=True)
+    plain = make_row("orders")
+    for rendered in (render.render_scope_table((risky, plain)),
+                     render.render_leave_at_none_table((risky, plain))):
+        rows = soup_of(rendered).select("tbody tr")
+        assert rows[0].select_one(".bc-must-stay").get_text() == "Must stay None."
+        assert rows[1].select_one(".bc-must-stay") is None
+        assert rows[0].select_one(".bc-reason").get_text() == "Needed to ship orders."
