@@ -142,6 +142,20 @@ def test_no_canary_in_plain_pytest_with_a_failing_row_and_locals(pytester, plugi
     assert leaks_in(plugin_outputs(pytester, result)) == []
 
 
+def test_no_canary_in_plain_pytest_when_the_server_echoes_the_token(pytester, plugin_env, table):
+    plugin_env.grant(CANARY_TOKEN, {"store_v2_orders_read_only"})
+    for path in ("^/v3/themes$", "^/v3/store/systemlogs$", "^/v2/store$"):
+        plugin_env.add_fault(Fault(FaultKind.ECHO_TOKEN, status=403, path=path,
+                                   title="Auth failed for token {token} ({reversed})"))
+    result = pytester.runpytest(*LOUD, f"--junit-xml={pytester.path / 'junit.xml'}",
+                                f"--bc-json={pytester.path / 'report.json'}")
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*403 for another reason (Auth failed for token*"])
+    outputs = plugin_outputs(pytester, result)
+    outputs["JSON report"] = (pytester.path / "report.json").read_text()
+    assert leaks_in(outputs) == []
+
+
 # A bug in the checker is simulated by a conftest that breaks one function. The run
 # happens in a subprocess so the breakage cannot leak into this test session.
 SIMULATED_BUGS = {
