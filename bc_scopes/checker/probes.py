@@ -152,8 +152,10 @@ def run_preflight(client: BigCommerceClient, api_url: str) -> Preflight:
     if status == 401:
         return Preflight(
             False, status, "invalid-token",
-            "BigCommerce refused the access token (401): it is mistyped, belongs to a deleted "
-            "API account, or is the Client ID or Client Secret instead.", exitcodes.REJECTED,
+            "BigCommerce refused the access token (401): the Access Token is invalid, or belongs "
+            "to another store (BigCommerce's reference defines 401 as a token and store hash that "
+            "are not a valid combination). It may be mistyped, belong to a deleted "
+            "API account, or be the Client ID or Client Secret instead.", exitcodes.REJECTED,
         )
     if status in (403, 404):
         return Preflight(

@@ -67,6 +67,7 @@ def render_text(report: Report, verbose: bool = False) -> str:
     if report.safety_stop is not None:
         lines.append("")
     lines.append("".join(_cell(title, width) for title, width in COLUMNS).rstrip())
+    diagnosed = every_checkable_row_missing(report)
     for result in report.rows:
         cells = (
             result.row.name,
@@ -76,7 +77,9 @@ def render_text(report: Report, verbose: bool = False) -> str:
         )
         widths = [width for _, width in COLUMNS]
         lines.append("".join(map(_cell, cells, widths)).rstrip())
-        if result.verdict is not Verdict.OK:
+        if result.verdict is not Verdict.OK and not (
+            diagnosed and result.verdict is Verdict.MISSING
+        ):
             label = "Confirm by eye" if result.verdict is Verdict.UNVERIFIABLE else "Fix"
             lines.append(f"    {label}: {fix_for(result)}")
             help_link = f"  Help: {report.help_url(result.anchor)}" if result.anchor else ""
@@ -87,11 +90,8 @@ def render_text(report: Report, verbose: bool = False) -> str:
                 for probe in result.evidence
             )
     lines += ["", _summary_line(report)]
-    if _every_checkable_row_missing(report):
-        lines.append(
-            "Every scope that can be checked is missing: the token may be a Stencil-CLI token. "
-            f"See {report.help_url('wrong-token-type')}"
-        )
+    if diagnosed:
+        lines += ["", *diagnosis(report)]
     lines.append(f"Exit code {report.exit_code}: {exitcodes.MEANINGS[report.exit_code]}.")
     return "\n".join(printable(line) for line in lines) + "\n"
 
@@ -102,7 +102,24 @@ def _summary_line(report: Report) -> str:
     return f"Summary: {counts}; {report.requests_sent} {noun} sent."
 
 
-def _every_checkable_row_missing(report: Report) -> bool:
+def diagnosis(report: Report) -> list[str]:
+    """One explanation when every scoped probe was denied, instead of a fix line per row.
+
+    The preflight passed, so token and store hash are a valid pair; a denial on every
+    row then has two causes the evidence allows.
+    """
+    return [
+        "Every scope that can be checked is missing, although the token and the store hash "
+        "work. Two causes fit: the API account was saved with every scope at None, or the token "
+        "is not a V2/V3 API token of this store (a Stencil-CLI token, for example).",
+        "    Check first: open Settings > Store-level API accounts, open this account and read "
+        "its Token type and OAuth scopes. Then create a new account with Token type V2/V3 and "
+        "the levels in the guide's table.",
+        f"    Help: {report.help_url('wrong-token-type')}",
+    ]
+
+
+def every_checkable_row_missing(report: Report) -> bool:
     checkable = [
         result for result in report.rows
         if result.row.probes and result.row.required != result.row.levels[0]
@@ -164,6 +181,8 @@ def to_json(report: Report) -> dict[str, Any]:
         "requests_sent": report.requests_sent,
         "scopes": scopes,
         "summary": report.summary,
+        "diagnosis": " ".join(line.strip() for line in diagnosis(report))
+        if every_checkable_row_missing(report) else None,
         "exit_code": report.exit_code,
         "exit_meaning": exitcodes.MEANINGS[report.exit_code],
     }

@@ -109,6 +109,11 @@ def test_a_token_with_no_scope_at_all_points_to_the_token_type(check_cli, store)
     run = check_cli(env={"BIGCOMMERCE_ACCESS_TOKEN": "stencilclitoken00000000000000004"})
     assert run.code == 1
     assert "#wrong-token-type" in run.out
+    # One diagnosis naming both causes, not a fix line per missing row.
+    assert "saved with every scope at None" in run.out and "V2/V3 API token" in run.out
+    assert run.out.count("Fix: Create a new API account") == 0
+    assert run.report["diagnosis"] and "Check first" in run.report["diagnosis"]
+    assert set(run.verdicts().values()) >= {"missing"}
 
 
 def test_shared_route_rows_are_missing_when_every_candidate_scope_is_absent(
