@@ -380,12 +380,12 @@ def _check_semantics(document: dict[str, Any], source: str) -> None:
                         f"{source}: {owner}, field 'scope_strings': level '{level}' is not one of "
                         f"the row's levels above None ({', '.join(_above_none(levels))})."
                     )
-            if section == "scopes":
-                if entry["required"] not in levels:
-                    raise ScopeFileError(
-                        f"{source}: {owner}, field 'required': '{entry['required']}' is not "
-                        f"offered by this row; its levels are {', '.join(levels)}."
-                    )
+            if section == "scopes" and entry["required"] not in levels:
+                raise ScopeFileError(
+                    f"{source}: {owner}, field 'required': '{entry['required']}' is not "
+                    f"offered by this row; its levels are {', '.join(levels)}."
+                )
+            if section in ("scopes", "leave_at_none"):
                 for probe_index, probe in enumerate(entry.get("probes", [])):
                     where = f"{owner}, field 'probes.{probe_index}'"
                     if probe["level"] not in levels or probe["level"] == levels[0]:
@@ -423,6 +423,20 @@ def _check_opener(document: dict[str, Any], text: str, source: str, where: str) 
         )
 
 
+def _probes(entry: dict[str, Any]) -> tuple[Probe, ...]:
+    return tuple(
+        Probe(
+            **{
+                **probe,
+                "also_opened_by": tuple(
+                    Opener.parse(text) for text in probe.get("also_opened_by", ())
+                ),
+            }
+        )
+        for probe in entry.get("probes", [])
+    )
+
+
 def _build(document: dict[str, Any], source: str) -> ScopeTable:
     guide = GuideLinks(**document["guide"])
     rows = tuple(
@@ -434,17 +448,7 @@ def _build(document: dict[str, Any], source: str) -> ScopeTable:
             scope_strings=dict(entry["scope_strings"]),
             reason=entry["reason"],
             aliases=tuple(entry.get("aliases", [])),
-            probes=tuple(
-                Probe(
-                    **{
-                        **probe,
-                        "also_opened_by": tuple(
-                            Opener.parse(text) for text in probe.get("also_opened_by", ())
-                        ),
-                    }
-                )
-                for probe in entry.get("probes", [])
-            ),
+            probes=_probes(entry),
             confirm_by_eye=entry.get("confirm_by_eye", ""),
             excess_fails=entry.get("excess_fails", False),
         )
@@ -459,6 +463,8 @@ def _build(document: dict[str, Any], source: str) -> ScopeTable:
             scope_strings=dict(entry["scope_strings"]),
             reason=entry["reason"],
             aliases=tuple(entry.get("aliases", [])),
+            probes=_probes(entry),
+            confirm_by_eye=entry.get("confirm_by_eye", ""),
             excess_fails=entry.get("excess_fails", False),
         )
         for entry in document["leave_at_none"]

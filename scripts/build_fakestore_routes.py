@@ -26,6 +26,53 @@ DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "reference" / "bigcommerce-routes
 TARGET = REPO_ROOT / "bc_scopes" / "fakestore" / "routes.json"
 
 
+# Field rules the route extract leaves out, read from the same reference files. The fake
+# store needs them to refuse a probe body for a second, independent reason, so that one
+# relaxed rule on BigCommerce's side (a field that stops being required) is modelled too.
+# Field paths: "a.b" for nested objects, "[]" for each item of an array.
+BODY_CONSTRAINTS: dict[tuple[str, str], list[dict[str, Any]]] = {
+    ("POST", "/v3/content/scripts"): [  # scripts.v3.yml:942-944, 961-963, 980-983
+        {"field": "location", "enum": ["head", "footer"]},
+        {"field": "kind", "enum": ["src", "script_tag"]},
+        {"field": "channel_id", "minimum": 1},
+    ],
+    ("POST", "/v3/payments/access_tokens"): [  # access-tokens_payments.v3.yml:353-362
+        {"field": "order.id", "minimum": 1},
+        {"field": "order.is_recurring", "type": "boolean"},
+    ],
+    ("POST", "/v3/orders/{order_id}/payment_actions/refund_quotes"): [  # orders.v3.yml:2641-2660
+        {"field": "items[].item_type", "enum": ["PRODUCT", "GIFT_WRAPPING"]},
+    ],
+    ("PUT", "/v3/pickup/methods"): [  # pickup_methods.v3.yml:211, 222-229, 285-288
+        {"field": "[].id", "exists": True},
+        {"field": "[].location_id", "type": "integer"},
+    ],
+    ("PUT", "/v2/orders/{order_id}"): [  # orders.v2.oas2.yml:4865-4867
+        {"field": "status_id", "type": "integer"},
+    ],
+    ("PUT", "/v3/carts/{cartId}"): [  # carts.v3.yml:1653-1654
+        {"field": "customer_id", "type": "integer"},
+    ],
+    ("PUT", "/v3/inventory/locations/{location_id}/metafields/{metafield_id}"): [
+        # locations.v3.yml:1311-1325
+        {"field": "permission_set",
+         "enum": ["app_only", "read", "write", "read_and_sf_access", "write_and_sf_access"]},
+    ],
+    ("PUT", "/v3/orders/pickups"): [  # pickup.v3.yml:337-339
+        {"field": "[].pickup_id", "minimum": 1},
+    ],
+    ("POST", "/v3/storefront/api-token"): [  # storefront_tokens.v3.yml:262-272, 293-300, 321-323
+        {"field": "expires_at", "minimum": 0},
+        {"field": "channel_id", "minimum": 1},
+        {"field": "allowed_cors_origins", "min_items": 1},
+    ],
+    ("POST", "/v3/storefront/api-token-customer-impersonation"): [  # same file, :262-272, :321-323
+        {"field": "expires_at", "minimum": 0},
+        {"field": "channel_id", "minimum": 1},
+    ],
+}
+
+
 def _body_facts(body: dict[str, Any] | None) -> dict[str, Any] | None:
     if not body:
         return None
@@ -45,6 +92,14 @@ def _body_facts(body: dict[str, Any] | None) -> dict[str, Any] | None:
     return facts
 
 
+def _with_constraints(
+    facts: dict[str, Any] | None, key: tuple[str, str]
+) -> dict[str, Any] | None:
+    if facts is not None and key in BODY_CONSTRAINTS:
+        facts["constraints"] = BODY_CONSTRAINTS[key]
+    return facts
+
+
 def build(source: Path) -> dict[str, Any]:
     document = json.loads(source.read_text(encoding="utf-8"))
     routes = []
@@ -55,7 +110,9 @@ def build(source: Path) -> dict[str, Any]:
                 "path": route["path"],
                 "scopes": sorted(route["scopes"]),
                 "no_scope": bool(route["no_scope"]),
-                "body": _body_facts(route.get("body")),
+                "body": _with_constraints(
+                    _body_facts(route.get("body")), (route["method"], route["path"])
+                ),
                 "response": route.get("response"),
             }
         )

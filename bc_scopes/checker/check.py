@@ -22,13 +22,14 @@ from bc_scopes.model import ScopeRow, ScopeTable
 
 
 def rows_to_check(table: ScopeTable, only_rows: tuple[str, ...] | None) -> tuple[ScopeRow, ...]:
-    """The chosen rows plus every row their shared routes depend on, in table order.
+    """The chosen rows (all, both lists, by default) plus every row their shared routes
+    depend on, in table order.
 
     A grant that another row's scope could explain only counts once that row is
     proven below the opening level, so that row must be probed too.
     """
     if only_rows is None:
-        return table.rows
+        return table.all_rows
     wanted = {table.row(row_id).id for row_id in only_rows}
     for row_id in list(wanted):
         for probe in table.row(row_id).probes:

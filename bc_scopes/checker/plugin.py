@@ -109,7 +109,7 @@ class ScopeFile(pytest.File):
     def collect(self) -> Iterator[ScopeItem]:
         session_check = _session_check(self.config)
         assert session_check.table is not None
-        for row in session_check.table.rows:
+        for row in session_check.table.all_rows:
             yield ScopeItem.from_parent(self, name=row.id, row=row)
 
 
@@ -217,7 +217,7 @@ class ScopeCheck:
             return None
         assert self.table is not None and self.inputs is not None
         selected = tuple(item.row.id for item in session.items if isinstance(item, ScopeItem))
-        only = None if len(selected) == len(self.table.rows) else selected
+        only = None if len(selected) == len(self.table.all_rows) else selected
         self.options = CheckOptions(**{**self.options.__dict__, "only_rows": only})
         self.report = check(self.table, self.inputs, self.options)
         if self.report.preflight is not None and not self.report.preflight.ok:

@@ -33,6 +33,52 @@ def encode(payload: Any) -> bytes:
     return json.dumps(payload).encode("utf-8")
 
 
+_TYPES: dict[str, tuple[type, ...]] = {
+    "integer": (int,), "boolean": (bool,), "string": (str,), "number": (int, float),
+}
+
+
+def _values_at(body: Any, field: str) -> list[Any]:
+    """Every value at a field path ("a.b", "[].x", "items[].x"); absent fields give none."""
+    values = [body]
+    for part in field.replace("[]", ".[]").strip(".").split("."):
+        found: list[Any] = []
+        for value in values:
+            if part == "[]":
+                found.extend(value if isinstance(value, list) else [])
+            elif isinstance(value, dict) and part in value:
+                found.append(value[part])
+        values = found
+    return values
+
+
+def _breaks(constraint: dict[str, Any], value: Any) -> bool:
+    if "enum" in constraint:
+        return value not in constraint["enum"]
+    if "type" in constraint:
+        wanted = _TYPES[constraint["type"]]
+        return isinstance(value, bool) != (bool in wanted) or not isinstance(value, wanted)
+    if "minimum" in constraint:
+        return not isinstance(value, int | float) or isinstance(value, bool) or (
+            value < constraint["minimum"]
+        )
+    if "min_items" in constraint:
+        return not isinstance(value, list) or len(value) < constraint["min_items"]
+    if "exists" in constraint:  # an id of a record; the fake store is empty
+        return True
+    return False
+
+
+def constraint_problems(rule: BodyRule, body: Any) -> dict[str, str]:
+    """Fields that break a rule of the reference (wrong enum value, type, minimum, id)."""
+    problems = {}
+    for constraint in rule.constraints:
+        for value in _values_at(body, constraint["field"]):
+            if _breaks(constraint, value):
+                problems[constraint["field"]] = "is invalid"
+    return problems
+
+
 def validation_problems(rule: BodyRule | None, raw_body: bytes) -> dict[str, str]:
     """Why a write body would be refused by BigCommerce's validation (empty: it passes)."""
     if rule is None or rule.kind == "any":
@@ -53,7 +99,7 @@ def validation_problems(rule: BodyRule | None, raw_body: bytes) -> dict[str, str
             if not any(all(name in body for name in group) for group in groups):
                 wanted = " or ".join("+".join(group) or "(nothing)" for group in groups)
                 problems[wanted] = "one of these is required"
-        return problems
+        return {**problems, **constraint_problems(rule, body)}
     if rule.kind == "array":
         if not isinstance(body, list):
             return {"body": "must be a JSON array"}
@@ -66,7 +112,7 @@ def validation_problems(rule: BodyRule | None, raw_body: bytes) -> dict[str, str
                 for name in rule.item_required:
                     if name not in item:
                         problems[f"[{index}].{name}"] = "is required"
-        return problems
+        return {**problems, **constraint_problems(rule, body)}
     return {}
 
 

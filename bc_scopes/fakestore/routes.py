@@ -32,6 +32,9 @@ class BodyRule:
     # Each entry is a set of field groups; a body must hold every field of at
     # least one group of each set ("items" or "tax_adjustment_amount").
     alternatives: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    # Field rules: {"field": "a.b" or "[].x" or "items[].x", and one of "enum", "minimum",
+    # "type", "min_items", "exists"}. A body that breaks one is refused.
+    constraints: tuple[dict[str, Any], ...] = ()
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> BodyRule:
@@ -44,6 +47,7 @@ class BodyRule:
             alternatives=tuple(
                 tuple(tuple(group) for group in groups) for groups in data.get("alternatives", [])
             ),
+            constraints=tuple(data.get("constraints", [])),
         )
 
 

@@ -92,7 +92,7 @@ class FakeStore:
         self,
         store_hash: str = "abc123",
         routes: RouteTable | None = None,
-        unknown_store_status: int = 404,
+        unknown_store_status: int = 403,
         quota: int = 10_000,
         window_ms: int = 30_000,
     ) -> None:
@@ -132,7 +132,7 @@ class FakeStore:
             self.tokens.clear()
             self.faults.clear()
             self._requests.clear()
-            self.unknown_store_status = 404
+            self.unknown_store_status = 403
             self.rate = RateWindow()
             self.expect_mutations = False
 

@@ -40,11 +40,11 @@ def test_missing_or_unknown_token_is_401(store):
         assert response.json()["title"] == "Unauthorized"
 
 
-def test_unknown_store_hash_is_404_or_403_with_the_scope_body(store):
-    assert call(store, "GET", "/v2/time", store_hash="nope1").status_code == 404
-    store.unknown_store_status = 403
+def test_unknown_store_hash_is_403_with_the_scope_body_as_recorded(store):
     response = call(store, "GET", "/v2/time", store_hash="nope1")
     assert response.status_code == 403 and response.json()["title"] == SCOPE_TITLE
+    store.unknown_store_status = 404  # the other answer seen in the field, for its own tests
+    assert call(store, "GET", "/v2/time", store_hash="nope1").status_code == 404
 
 
 def test_scope_check_comes_before_validation_and_lookup(store):

@@ -42,7 +42,7 @@ def test_inert_without_the_option(pytester, store, env):
 def test_one_test_per_row_named_by_id(pytester, store, env, table):
     result = pytester.runpytest("--bc-scopes", "-v", "-p", "no:cacheprovider")
     outcomes = result.parseoutcomes()
-    assert outcomes["passed"] + outcomes["skipped"] == len(table.rows)
+    assert outcomes["passed"] + outcomes["skipped"] == len(table.all_rows)
     assert "failed" not in outcomes and "xfailed" not in outcomes
     result.stdout.fnmatch_lines(
         ["scopes.yaml::customers-login SKIPPED*", "scopes.yaml::orders PASSED*", "*= bc-scopes =*"]
@@ -56,7 +56,7 @@ def test_probes_run_once_per_session_not_per_test(pytester, store, env, table):
     pytester.runpytest("--bc-scopes", "-p", "no:cacheprovider")
     preflights = [r for r in store.requests if r.api_path == "/v2/time"]
     assert len(preflights) == 1
-    assert len(store.requests) == 1 + sum(len(row.probes) for row in table.rows)
+    assert len(store.requests) == 1 + sum(len(row.probes) for row in table.all_rows)
 
 
 def test_a_missing_row_fails_in_one_line_without_a_traceback(pytester, store, env, table):
@@ -119,7 +119,7 @@ def test_rejected_credentials_exit_3_without_per_row_noise(pytester, store, env)
 def test_collect_only_sends_nothing(pytester, store, env, table):
     result = pytester.runpytest("--bc-scopes", "--collect-only", "-q", "-p", "no:cacheprovider")
     assert result.ret == 0
-    assert f"{len(table.rows)} tests collected" in result.stdout.str()
+    assert f"{len(table.all_rows)} tests collected" in result.stdout.str()
     assert store.requests == []
 
 
@@ -143,9 +143,9 @@ def test_junit_xml_and_json_report(pytester, store, env, table, tmp_path):
     assert result.ret == 0
     cases = ElementTree.parse(junit).getroot().iter("testcase")
     by_name = {case.get("name"): case for case in cases}
-    assert set(by_name) == {row.id for row in table.rows}
+    assert set(by_name) == {row.id for row in table.all_rows}
     properties = {p.get("name"): p.get("value") for p in by_name["orders"].iter("property")}
     assert properties["verdict"] == "ok"
     data = json.loads(report.read_text())
-    assert [entry["id"] for entry in data["scopes"]] == [row.id for row in table.rows]
+    assert [entry["id"] for entry in data["scopes"]] == [row.id for row in table.all_rows]
     assert data["exit_code"] == 0

@@ -124,7 +124,7 @@ def _broken(row_id: str, index: int, **changes: object) -> list[str]:
          "also_opened_by covers"),
         ("store-locations", 1, {"method": "POST", "path": "/v3/inventory/locations", "body": [{}]},
          "could succeed"),
-        ("carts", 1, {"path": "/v3/carts/123"}, "could succeed"),
+        ("carts", 1, {"path": "/v3/carts/123", "body": {}}, "could succeed"),
     ],
 )
 def test_the_audit_catches_a_wrong_probe(row_id, index, changes, expected):

@@ -162,7 +162,7 @@ MATRIX: list[FaultCase] = [
     *(
         FaultCase(
             f"{status}-transient", 0, "Exit code 0:",
-            faults=faults(fault(FaultKind.STATUS, path, status=status, times=1)),
+            faults=faults(fault(FaultKind.STATUS, path, method="GET", status=status, times=1)),
         )
         for status, path in ((500, "/v3/inventory/items"), (502, "/v3/pickup/methods"),
                              (503, "/v3/inventory/locations"))
@@ -170,7 +170,7 @@ MATRIX: list[FaultCase] = [
     *(
         FaultCase(
             f"{status}-persistent", 4, f"{status} from the server after 3 attempts",
-            faults=faults(fault(FaultKind.STATUS, path, status=status)),
+            faults=faults(fault(FaultKind.STATUS, path, method="GET", status=status)),
             changed=not_decisive(row_id),
         )
         for status, path, row_id in (

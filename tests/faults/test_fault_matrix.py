@@ -87,7 +87,7 @@ def test_the_fault_free_run_is_right_and_complete(scenario, table):
     verdicts = run.verdicts()
     assert "unknown" not in verdicts.values() and "missing" not in verdicts.values()
     assert wrong_claims(table, run.report, run.scopes) == []
-    probed = sum(len(row.probes) for row in table.rows)
+    probed = sum(len(row.probes) for row in table.all_rows)
     assert len(run.requests) == probed + 1  # one per probe plus the preflight, no retry
 
 

@@ -394,9 +394,9 @@ def test_cli_bad_token_exits_2_without_a_connection(trap, tmp_path_factory, valu
 def test_cli_token_wrapped_in_whitespace_is_sent_stripped(prop_store, token, space):
     assume(token.lower() != "abc123")
     prop_store.reset()
-    prop_store.grant(token, set())  # known token, unknown store hash: 404, not 401
+    prop_store.grant(token, set())  # known token, unknown store hash: 403, not 401
     env = base_env(prop_store.url)
     env["BIGCOMMERCE_ACCESS_TOKEN"] = space + token + space
     code, out, err, _logs, escaped = check(env)
     assert (code, escaped) == (3, ""), out + err
-    assert [r.status for r in prop_store.requests] == [404], "the token arrived changed"
+    assert [r.status for r in prop_store.requests] == [403], "the token arrived changed"
