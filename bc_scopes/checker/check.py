@@ -64,6 +64,7 @@ def check(
         options.effective_policy,
         options.concurrency,
         cancel=cancel,
+        on_wait=options.on_wait,
     )
     redactor = Redactor((inputs.access_token, inputs.client_id, inputs.client_secret))
     run = run_check(

@@ -12,9 +12,8 @@ Rules it enforces whatever the caller asks:
 - A non-GET is sent at most once, whatever comes back (5xx, 429, a timeout):
   a write that may have been processed is never repeated.
 - The store's quota is shared with every app on the store (150 requests per
-  30 s on Standard and Plus). Before each request the client waits while
-  `X-Rate-Limit-Requests-Left` is inside a reserve kept for other apps; on a 429
-  it waits `X-Rate-Limit-Time-Reset-Ms` (capped, with a fallback when missing).
+  30 s on Standard and Plus). `RateGate` (rate_gate.py) pauses every worker on
+  a 429 and lets one pilot request test the water before the pool reopens.
 - For GET only, 5xx answers are retried with backoff, and so are timeouts,
   connection errors and answers cut off mid-body.
 - At most `max_requests` requests leave, retries included.
@@ -25,6 +24,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -35,9 +35,11 @@ import urllib3
 from bc_scopes import __version__
 from bc_scopes.checker.inputs import is_loopback_host
 from bc_scopes.checker.options import RetryPolicy
+from bc_scopes.checker.rate_gate import RateGate, Turn
 from bc_scopes.checker.secrets import Secret
 
 USER_AGENT = f"bc-scopes/{__version__}"
+PILOT_PATH = "/v2/time"  # needs no scope (recorded: 200 for a token holding only Store Logs)
 ALLOWED_METHODS = frozenset({"GET", "POST", "PUT"})
 RATE_HEADERS = (
     "X-Rate-Limit-Time-Window-Ms",
@@ -71,59 +73,6 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     failure: str | None = None  # transport: timeout, connection, broken, rate-limited, budget
     attempts: int = 1
-
-
-class _RateGate:
-    """Shared pause for all worker threads, fed by every answer's rate headers."""
-
-    def __init__(self, policy: RetryPolicy, concurrency: int, cancel: threading.Event) -> None:
-        self._policy = policy
-        self._threshold = policy.reserve + concurrency
-        self._cancel = cancel
-        self._lock = threading.Lock()
-        self._resume_at = 0.0
-        self._paused = 0.0  # wall-clock time the run has been held, counted once
-
-    def wait_turn(self) -> bool:
-        """Sleep while paused. False when the total wait budget is spent."""
-        with self._lock:
-            delay = self._resume_at - time.monotonic()
-            if delay <= 0:
-                return True
-            if self._paused > self._policy.total_wait_cap:
-                return False
-        self._cancel.wait(delay)
-        return True
-
-    def hold(self, seconds: float) -> None:
-        """Pause every worker for `seconds` from now.
-
-        The budget counts the pause itself, not each waiting thread's share of
-        it: eight workers waiting out one 2 s pause have waited 2 s, not 16 s.
-        """
-        with self._lock:
-            now = time.monotonic()
-            resume_at = now + seconds
-            if resume_at > self._resume_at:
-                self._paused += resume_at - max(self._resume_at, now)
-                self._resume_at = resume_at
-
-    def observe(self, headers: requests.structures.CaseInsensitiveDict[str]) -> None:
-        left = _int_header(headers, "X-Rate-Limit-Requests-Left")
-        if left is not None and left < self._threshold:
-            self.hold(self.reset_wait(headers))
-
-    def reset_wait(self, headers: requests.structures.CaseInsensitiveDict[str]) -> float:
-        reset_ms = _int_header(headers, "X-Rate-Limit-Time-Reset-Ms")
-        seconds = self._policy.rate_limit_fallback if reset_ms is None else reset_ms / 1000
-        return min(max(seconds, 0.0), self._policy.rate_limit_wait_cap)
-
-
-def _int_header(headers: requests.structures.CaseInsensitiveDict[str], name: str) -> int | None:
-    try:
-        return int(headers[name])
-    except (KeyError, ValueError, TypeError):
-        return None
 
 
 def leaves_the_store(path: str) -> bool:
@@ -162,6 +111,7 @@ class BigCommerceClient:
         policy: RetryPolicy | None = None,
         concurrency: int = 1,
         cancel: threading.Event | None = None,
+        on_wait: Callable[[float], None] | None = None,
     ) -> None:
         _check_base_url(store_base_url)
         self._base = store_base_url.rstrip("/")
@@ -171,7 +121,7 @@ class BigCommerceClient:
         self.policy = policy or RetryPolicy()
         # Set by a safety stop here, or by the caller (Ctrl-C): nothing is sent after it.
         self.cancelled = cancel if cancel is not None else threading.Event()
-        self._gate = _RateGate(self.policy, concurrency, self.cancelled)
+        self._gate = RateGate(self.policy, concurrency, self.cancelled, on_wait)
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._lock = threading.Lock()
@@ -209,9 +159,9 @@ class BigCommerceClient:
             session.close()
 
     def send(self, method: str, path: str, body: Any = None) -> Answer:
-        """Send one request (with retries) and return what came back.
+        """Send one request (GETs with retries) and return what came back.
 
-        Raises SafetyStop when a write is answered 2xx, Cancelled after a stop.
+        Raises SafetyStop when a write is answered 2xx or 3xx, Cancelled after a stop.
         """
         if method not in ALLOWED_METHODS:
             raise ValueError(f"bc-scopes never sends {method} requests")
@@ -219,6 +169,45 @@ class BigCommerceClient:
             raise ValueError("probe paths start with /v2/ or /v3/")
         if leaves_the_store(path):
             raise ValueError("probe paths may not hold . or .. segments, encoded or not")
+        server_errors = transport_errors = attempts = 0
+        while True:
+            turn = self._gate.acquire()
+            if turn is None:
+                if self.cancelled.is_set():
+                    raise Cancelled()
+                return Answer(method, path, None, failure="rate-limited", attempts=attempts)
+            if turn is Turn.PILOT and method != "GET":
+                # A write is never the request that tests the water: it could not be sent
+                # again if it were answered 429. The scope-free preflight goes instead.
+                self._exchange("GET", PILOT_PATH, None, turn)
+                continue
+            if not self._take_budget():
+                self._gate.release(turn, None, {})
+                return Answer(method, path, None, failure="budget", attempts=attempts)
+            attempts += 1
+            answer = self._exchange(method, path, body, turn, attempts)
+            if method != "GET":
+                return answer
+            if answer.status == 429:
+                continue
+            if answer.status is not None and answer.status >= 500:
+                if server_errors >= self.policy.retries:
+                    return answer
+                self._pause(self.policy.backoff * 2**server_errors)
+                server_errors += 1
+                continue
+            if answer.failure in ("timeout", "connection", "broken"):
+                if transport_errors >= self.policy.retries:
+                    return answer
+                self._pause(self.policy.backoff * 2**transport_errors)
+                transport_errors += 1
+                continue
+            return answer
+
+    def _exchange(
+        self, method: str, path: str, body: Any, turn: Turn, attempts: int = 1
+    ) -> Answer:
+        """One request on the wire and its answer; the gate hears how it went."""
         headers = {
             "X-Auth-Token": self._token.header_value(),  # redacted repr: safe in tracebacks
             "Accept": "application/json",
@@ -228,74 +217,38 @@ class BigCommerceClient:
         if method != "GET":
             headers["Content-Type"] = "application/json"
             data = json.dumps({} if body is None else body).encode("utf-8")
-        url = self._base + path
-        server_errors = transport_errors = rate_limits = 0
-        attempts = 0
-        while True:
-            if self.cancelled.is_set():
-                raise Cancelled()
-            if not self._gate.wait_turn():
-                return Answer(method, path, None, failure="rate-limited", attempts=attempts)
-            if self.cancelled.is_set():
-                raise Cancelled()
-            if not self._take_budget():
-                return Answer(method, path, None, failure="budget", attempts=attempts)
-            attempts += 1
-            try:
-                response = self._session().request(
-                    method,
-                    url,
-                    headers=headers,
-                    data=data,
-                    timeout=(self.policy.connect_timeout, self.policy.read_timeout),
-                    allow_redirects=False,
-                    stream=True,  # the status counts even when the body never fully arrives
-                )
-            except requests.Timeout:
-                failure = "timeout"
-            except requests.ConnectionError:
-                failure = "connection"
-            except requests.RequestException:
-                failure = "broken"
-            else:
-                content, cut_off = _drain(
-                    response, time.monotonic() + self.policy.request_deadline,
-                    self.policy.max_body_bytes,
-                )
-                self._gate.observe(response.headers)
-                if method != "GET" and 200 <= response.status_code < 400:
-                    stop = SafetyStop(method, path, response.status_code)
-                    with self._lock:
-                        self.safety_stop = self.safety_stop or stop
-                    self.cancelled.set()
-                    raise stop
-                if content is None:
-                    failure = cut_off or "broken"
-                    if failure != "broken":
-                        return Answer(method, path, None, failure=failure, attempts=attempts)
-                else:
-                    answer = self._read(method, path, response, content, attempts)
-                    if method != "GET":
-                        if answer.status == 429:
-                            self._gate.hold(self._gate.reset_wait(response.headers))
-                        return answer
-                    if answer.status == 429:
-                        rate_limits += 1
-                        if rate_limits >= self.policy.rate_limit_attempts:
-                            return answer
-                        self._gate.hold(self._gate.reset_wait(response.headers))
-                        continue
-                    if answer.status is not None and answer.status >= 500:
-                        if server_errors >= self.policy.retries:
-                            return answer
-                        self._pause(self.policy.backoff * 2**server_errors)
-                        server_errors += 1
-                        continue
-                    return answer
-            if method != "GET" or transport_errors >= self.policy.retries:
-                return Answer(method, path, None, failure=failure, attempts=attempts)
-            self._pause(self.policy.backoff * 2**transport_errors)
-            transport_errors += 1
+        try:
+            response = self._session().request(
+                method,
+                self._base + path,
+                headers=headers,
+                data=data,
+                timeout=(self.policy.connect_timeout, self.policy.read_timeout),
+                allow_redirects=False,
+                stream=True,  # the status counts even when the body never fully arrives
+            )
+        except requests.Timeout:
+            self._gate.release(turn, None, {})
+            return Answer(method, path, None, failure="timeout", attempts=attempts)
+        except requests.ConnectionError:
+            self._gate.release(turn, None, {})
+            return Answer(method, path, None, failure="connection", attempts=attempts)
+        except requests.RequestException:
+            self._gate.release(turn, None, {})
+            return Answer(method, path, None, failure="broken", attempts=attempts)
+        content, cut_off = _drain(
+            response, time.monotonic() + self.policy.request_deadline, self.policy.max_body_bytes,
+        )
+        self._gate.release(turn, response.status_code, response.headers)
+        if method != "GET" and 200 <= response.status_code < 400:
+            stop = SafetyStop(method, path, response.status_code)
+            with self._lock:
+                self.safety_stop = self.safety_stop or stop
+            self.cancelled.set()
+            raise stop
+        if content is None:
+            return Answer(method, path, None, failure=cut_off or "broken", attempts=attempts)
+        return self._read(method, path, response, content, attempts)
 
     def _pause(self, seconds: float) -> None:
         self.cancelled.wait(seconds)

@@ -8,6 +8,7 @@ client's timing rules; tests hand in a fast one instead of patching a class.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -21,19 +22,19 @@ class RetryPolicy:
     """Timeouts, retries and rate-limit manners. The defaults suit a real store.
 
     `backoff` grows 2x per retry of a GET after a 5xx or a network error.
-    On a 429 every worker waits the reset window (at most `rate_limit_wait_cap`,
-    BigCommerce's 30 s window); all waiting together may not exceed
-    `total_wait_cap`. At most `max_requests` requests leave per check.
+    On a 429 every worker waits the reset time (at most `rate_limit_wait_cap`,
+    BigCommerce's 30 s window; `rate_limit_fallback` when the answer names none);
+    all waiting together may not exceed `total_wait_cap`. At most
+    `max_requests` requests leave per check.
     """
 
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
     retries: int = 2
     backoff: float = 0.5
-    rate_limit_attempts: int = 5
-    rate_limit_wait_cap: float = 10.0
+    rate_limit_wait_cap: float = 30.0
     rate_limit_fallback: float = 2.0
-    total_wait_cap: float = 60.0
+    total_wait_cap: float = 120.0
     reserve: int = 10
     max_requests: int = 60
     # Wall-clock limit for one request, body included: the read timeout only measures
@@ -109,6 +110,8 @@ class CheckOptions:
     only_rows: tuple[str, ...] | None = None
     # Replaces "store X at URL" in report headers (the demo says what it talks to).
     target_label: str = ""
+    # Told the length of each rate-limit pause as it starts (a terminal shows a countdown).
+    on_wait: Callable[[float], None] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         for spec in OPTION_SPECS:

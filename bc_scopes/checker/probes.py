@@ -99,7 +99,10 @@ def _transport_detail(answer: Answer) -> tuple[str, str]:
         "timeout": ("timeout", "no answer in time" + attempts),
         "connection": ("connection", "the connection failed" + attempts),
         "broken": ("broken", "the answer was cut off or could not be decoded" + attempts),
-        "rate-limited": ("rate-limited", "the rate limit did not recover in time"),
+        "rate-limited": (
+            "rate-limited",
+            "waiting ran past the check's limit while other apps are using the store's API limit",
+        ),
         "budget": ("budget", "not sent: the request budget of the run was used up"),
         "deadline": ("deadline", "the answer did not finish within the request's time limit"),
         "too-large": ("too-large", "the answer was larger than 1 MiB and was dropped"),
@@ -309,9 +312,11 @@ def _run(
         run.requests_sent = client.requests_sent
         return run
     probes = unique_probes(rows)
+    # Reads first: a write is sent once, whatever the answer, so writes go when a 429
+    # storm at the start of the run has been waited out by reads, which can be repeated.
+    ordered = sorted(probes.items(), key=lambda item: item[1].method != "GET")
     tasks: dict[ProbeKey, Callable[[], ProbeResult]] = {
-        key: functools.partial(_send_probe, client, probe, redactor)
-        for key, probe in probes.items()
+        key: functools.partial(_send_probe, client, probe, redactor) for key, probe in ordered
     }
     run.results = run_in_workers(tasks, concurrency, client.cancelled, deadline_at)
     for key, probe in probes.items():

@@ -318,6 +318,7 @@ class _Handler(BaseHTTPRequestHandler):
                 headers["X-Rate-Limit-Requests-Left"] = "0"
             else:
                 headers = {}
+            headers.update(fault.headers)  # e.g. X-Retry-After
             self._send(record, 429, responses.problem(429, "Too many requests"), headers)
             return True
         if kind is FaultKind.STATUS:

@@ -89,10 +89,31 @@ def test_429_waits_are_capped(store):
     assert time.monotonic() - started < 5
 
 
-def test_429_attempts_are_bounded(store):
-    store.add_fault(Fault(FaultKind.RATE_LIMIT, reset_ms=1))
-    answer = make_client(store).send("GET", "/v2/time")
-    assert answer.status == 429 and answer.attempts == FAST.rate_limit_attempts
+def test_429_waiting_is_bounded_by_the_wait_budget(store):
+    store.add_fault(Fault(FaultKind.RATE_LIMIT, reset_ms=100))
+    started = time.monotonic()
+    answer = make_client(store, RetryPolicy(total_wait_cap=0.5)).send("GET", "/v2/time")
+    assert answer.failure == "rate-limited"
+    assert 4 <= answer.attempts <= 6 and time.monotonic() - started < 2
+
+
+def test_429_waits_the_longer_of_retry_after_and_the_reset(store):
+    store.add_fault(Fault(FaultKind.RATE_LIMIT, reset_ms=50, times=1,
+                          headers={"X-Retry-After": "1"}))
+    started = time.monotonic()
+    assert make_client(store).send("GET", "/v2/time").status == 200
+    assert time.monotonic() - started >= 1.0
+
+
+def test_a_write_answered_429_is_not_sent_again_and_later_writes_wait(store):
+    store.add_fault(Fault(FaultKind.RATE_LIMIT, reset_ms=200, times=1, method="PUT"))
+    client = make_client(store)
+    assert client.send("PUT", "/v2/orders/999999999", {}).status == 429
+    assert client.send("PUT", "/v2/orders/999999999", {}).status == 404
+    puts = [r for r in store.requests if r.method == "PUT"]
+    pilots = [r for r in store.requests if r.method == "GET"]
+    assert len(puts) == 2 and [r.api_path for r in pilots] == ["/v2/time"]
+    assert puts[1].received_at - puts[0].received_at >= 0.2
 
 
 def test_the_reserve_for_other_apps_pauses_requests(store):

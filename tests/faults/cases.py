@@ -146,9 +146,21 @@ MATRIX: list[FaultCase] = [
         fast=False,  # waits the real 2 s fallback
     ),
     FaultCase(
-        "429-without-reset-headers-never-ends", 4, "429 Too Many Requests after 5 attempts",
+        "429-without-reset-headers-never-ends", 4, "other apps are using the store's API limit",
         faults=faults(fault(FaultKind.RATE_LIMIT, STORE_INFO, reset_headers=False)),
         changed=not_decisive("information-settings"),
+    ),
+    FaultCase(
+        "storm-of-ten-429s-on-the-preflight", 0, "Exit code 0:",
+        faults=faults(fault(FaultKind.RATE_LIMIT, "/v2/time", reset_ms=300, times=10)),
+        fast=False,  # waits the real 10 x 300 ms
+    ),
+    FaultCase(
+        "storm-of-ten-429s-across-the-pool", 0, "Exit code 0:",
+        faults=faults(lambda trap: Fault(
+            FaultKind.RATE_LIMIT, path=r"^/(?!v2/time$)", reset_ms=300, times=10,
+        )),
+        fast=False,  # waits the real 300 ms pauses
     ),
     FaultCase(
         "quota-runs-out-halfway-then-resets", 0, "Exit code 0:",
@@ -156,7 +168,7 @@ MATRIX: list[FaultCase] = [
         fast=False,  # waits for the real 1 s window to reset
     ),
     FaultCase(
-        "quota-runs-out-halfway-for-good", 4, "the rate limit did not recover in time",
+        "quota-runs-out-halfway-for-good", 4, "other apps are using the store's API limit",
         setup=quota_ends_for_good, loose=True,
     ),
     *(
