@@ -10,7 +10,9 @@ from support.store import EXACT_TOKEN, FULL_TOKEN, STORE_HASH, required_scopes, 
 from bc_scopes.fakestore.faults import Fault, FaultKind
 
 CHANNEL_ROWS = ("sites-routes", "channel-settings", "channel-listings")
-NO_PROBE_ROWS = {"customers-login", "metafield-ownership", "metafields-access", "store-translations"}
+NO_PROBE_ROWS = {
+    "customers-login", "metafield-ownership", "metafields-access", "store-translations",
+}
 # Rows BigCommerce's reference cannot separate when the token is as required.
 SHARED_ROUTE_ROWS = {
     "checkout-content", "order-transactions", "stored-payment-instruments",
