@@ -46,6 +46,7 @@ RATE_HEADERS = (
     "X-Rate-Limit-Time-Reset-Ms",
     "X-Rate-Limit-Requests-Quota",
     "X-Rate-Limit-Requests-Left",
+    "X-Retry-After",
 )
 
 

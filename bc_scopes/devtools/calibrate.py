@@ -1,0 +1,205 @@
+"""The calibration kit: record how a real sandbox store answers every probe and open question.
+
+For maintainers, the day a sandbox store is at hand (docs/maintainers/calibrate.md).
+Given several tokens with known scope sets, it sends every probe of scopes.yaml and
+every open-question request once per token, through the checker's own client (so the
+same safety rules hold: writes built to fail, sent once, DELETE never), and writes a
+dated recording under calibration/. The test suite replays every committed recording.
+
+A recording keeps no secret, no store hash, no id and no personal data: the method
+and path (our own, with ids that cannot exist), the status, the error title (cleaned of
+secrets, numbers and e-mail addresses), and the rate-limit headers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bc_scopes.checker.client import Answer, BigCommerceClient, Cancelled, SafetyStop
+from bc_scopes.checker.options import RetryPolicy
+from bc_scopes.checker.probes import Outcome, classify, unique_probes
+from bc_scopes.checker.redact import Redactor
+from bc_scopes.checker.secrets import Secret
+from bc_scopes.model import ScopeTable
+
+
+@dataclass(frozen=True)
+class Question:
+    """A request whose answer settles a disagreement between BigCommerce's sources."""
+
+    name: str
+    method: str
+    path: str
+    body: Any
+    settles: str
+
+
+OPEN_QUESTIONS: tuple[Question, ...] = (
+    Question(
+        "pickup-options-search", "POST", "/v3/pickup/options", {},
+        "Does Fulfillment Methods at Read-only pass the pickup options search? "
+        "pickup_options.v3.yml:196-197 lists both levels; api-accounts.mdx:180 allows "
+        "read-only scopes GET and HEAD only.",
+    ),
+    Question(
+        "order-metafields-write", "PUT", "/v3/orders/999999999/metafields/999999999", {},
+        "Does Order transactions at Modify open order metafields? Only the whole-file table "
+        "(orders.v3.yml:4051-4056) ties them to it.",
+    ),
+    Question(
+        "customer-metafields-write", "PUT", "/v3/customers/999999999/metafields/999999999", {},
+        "Does Stored payment instruments at Modify open customer metafields? Only the "
+        "whole-file table (customers.v3.yml:3191-3194) ties them to it.",
+    ),
+    Question(
+        "customer-create", "POST", "/v3/customers", {},
+        "Does Stored payment instruments at Modify open customer creation? "
+        "customers.v3.yml:3191-3194 says yes; api-accounts.mdx:238-239 names only "
+        "Stored Instruments.",
+    ),
+    Question(
+        "scripts-checkout-visibility", "POST", "/v3/content/scripts",
+        {"visibility": "checkout", "kind": "not_a_kind"},
+        "With Content but no Checkout content, is visibility=checkout refused for the scope "
+        "(403) or for the body (422)? scripts.v3.yml:947.",
+    ),
+    Question(
+        "channels-list", "GET", "/v3/channels?limit=1", None,
+        "Which of Channel Settings, Channel Listings and Sites & routes open the channels "
+        "list? channels.v3.yml:2408-2415 says all three; api-accounts.mdx:201-202 says "
+        "Channel Settings.",
+    ),
+    Question(
+        "channel-site", "GET", "/v3/channels/999999999/site", None,
+        "Which rows open a channel's site? channels.v3.yml:2408-2415 says all three; "
+        "api-accounts.mdx:232-233 says Sites & routes.",
+    ),
+    Question(
+        "sites-list", "GET", "/v3/sites?limit=1", None,
+        "Do Channel Settings or Channel Listings open Sites V3? sites.v3.yml:1295-1302 says "
+        "yes; api-accounts.mdx:232-233 names only Sites & routes.",
+    ),
+)
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_NUMBER = re.compile(r"\d{4,}")
+
+
+@dataclass(frozen=True)
+class CalibrationToken:
+    """One token of the sandbox: its name, value and the scope set it was created with."""
+
+    name: str
+    value: Secret
+    scopes: tuple[str, ...]
+
+
+def scrub(title: str, redactor: Redactor) -> str:
+    """A title fit to commit: no secret, no e-mail address, no id (999999999 is ours)."""
+    cleaned = redactor.clean(title)
+    cleaned = _EMAIL.sub("<e-mail>", cleaned)
+    return _NUMBER.sub(lambda m: m.group(0) if m.group(0) == "999999999" else "<id>", cleaned)
+
+
+def _requests(table: ScopeTable) -> list[tuple[str, str, Any, str]]:
+    """(method, path, body, why) of every probe and every open question, reads first."""
+    found = [
+        (probe.method, probe.path, probe.body, "probe")
+        for probe in unique_probes(table.all_rows).values()
+    ]
+    found += [(q.method, q.path, q.body, f"question: {q.name}") for q in OPEN_QUESTIONS]
+    return sorted(found, key=lambda item: item[0] != "GET")
+
+
+def _entry(token: str, answer: Answer, body: Any, why: str, redactor: Redactor) -> dict[str, Any]:
+    result = classify(answer, redactor)
+    entry: dict[str, Any] = {
+        "token": token, "method": answer.method, "path": answer.path, "why": why,
+    }
+    if body is not None:
+        entry["body"] = body
+    if answer.status is None:
+        entry.update(status=0, proves=Outcome.FAILED.value, failure=answer.failure or "network")
+        return entry
+    entry["status"] = answer.status
+    title = answer.payload.get("title") if isinstance(answer.payload, dict) else None
+    if isinstance(title, str) and title:
+        entry["title"] = scrub(title, redactor)[:200]
+    entry["proves"] = result.outcome.value
+    if result.outcome is Outcome.DENIED:
+        entry["scope_denied"] = True
+    headers = {name: value for name, value in answer.headers.items() if name.startswith("X-")}
+    if headers:
+        entry["headers"] = headers
+    return entry
+
+
+def calibrate(
+    table: ScopeTable, store_base_url: str, tokens: list[CalibrationToken],
+    policy: RetryPolicy | None = None,
+) -> tuple[dict[str, Any], str | None]:
+    """Send everything once per token. Returns the recording and, after a safety stop, why."""
+    redactor = Redactor([token.value for token in tokens])
+    answers: list[dict[str, Any]] = []
+    stopped: str | None = None
+    for token in tokens:
+        client = BigCommerceClient(store_base_url, token.value, policy or RetryPolicy(), 1)
+        try:
+            for method, path, body, why in _requests(table):
+                answers.append(_entry(token.name, client.send(method, path, body), body, why,
+                                      redactor))
+        except SafetyStop as stop:
+            stopped = f"{stop.method} {stop.path} was answered {stop.status} for {token.name}"
+        except Cancelled:
+            stopped = stopped or "the run was stopped"
+        finally:
+            client.close()
+        if stopped:
+            break
+    recording = {
+        "format": 1,
+        "recorded": datetime.date.today().isoformat(),
+        "source": "bc-scopes calibration kit (scripts/calibrate.py)",
+        "store": "a sandbox store; its hash, ids and data are not kept",
+        "table_version": table.version,
+        "questions": {q.name: q.settles for q in OPEN_QUESTIONS},
+        "tokens": {token.name: {"scopes": list(token.scopes)} for token in tokens},
+        "answers": answers,
+    }
+    return recording, stopped
+
+
+def pass_criteria(recording: Mapping[str, Any], full: str, none: str) -> list[str]:
+    """The calibration's pass criteria, as problems (empty: passed).
+
+    A token with every scope gets no scope refusal; a token with every scope at None
+    gets a scope refusal on every probe.
+    """
+    problems = []
+    for answer in recording["answers"]:
+        probe = answer["why"] == "probe"
+        if answer["token"] == full and answer.get("scope_denied"):
+            problems.append(f"full-scope token refused for a scope: {answer['method']} "
+                            f"{answer['path']}")
+        if answer["token"] == none and probe and not answer.get("scope_denied") and not (
+            answer["path"] == "/v2/time"
+        ):
+            problems.append(f"no-scope token not refused: {answer['method']} {answer['path']}")
+    return problems
+
+
+def write_recording(recording: Mapping[str, Any], folder: Path, label: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{recording['recorded']}-{label}.yaml"
+    header = ("# Recorded by scripts/calibrate.py. Replayed by tests/checker/test_recordings.py.\n"
+              "# Holds no secret, store hash, id or personal data.\n")
+    path.write_text(header + yaml.safe_dump(dict(recording), sort_keys=False, width=100),
+                    encoding="utf-8")
+    return path

@@ -1,0 +1,62 @@
+"""The calibration kit, end to end against the fake store as a stand-in sandbox.
+
+It records every probe and open question for a full-scope and an all-None token,
+keeps no secret or store hash, meets the pass criteria, and its recording replays.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import yaml
+from support.docs import REPO_ROOT
+from support.store import STORE_HASH, all_scopes
+
+from bc_scopes.devtools.calibrate import OPEN_QUESTIONS
+from bc_scopes.devtools.recordings import classifier_problems, fake_store_problems, load_recording
+
+FULL = "calibrationfull000000000000001"
+NONE = "calibrationnone000000000000002"
+
+
+def calibrate_script():
+    script = REPO_ROOT / "scripts" / "calibrate.py"
+    spec = importlib.util.spec_from_file_location("calibrate", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_calibration_run_records_everything_and_replays(store, table, tmp_path, capsys):
+    store.grant(FULL, all_scopes(table))
+    store.grant(NONE, set())
+    full_set, none_set = tmp_path / "full.yaml", tmp_path / "none.yaml"
+    full_set.write_text(yaml.safe_dump(sorted(all_scopes(table))))
+    none_set.write_text("[]\n")
+    code = calibrate_script().main(
+        ["--store-hash", STORE_HASH, "--api-url", store.url, "--label", "fake-store-stand-in",
+         "--output-dir", str(tmp_path / "out"),
+         "--token", f"full=CAL_FULL:{full_set}", "--token", f"none=CAL_NONE:{none_set}"],
+        environ={"CAL_FULL": FULL, "CAL_NONE": NONE},
+    )
+    assert code == 0, capsys.readouterr().err
+    [path] = (tmp_path / "out").glob("*-fake-store-stand-in.yaml")
+    text = path.read_text()
+    assert FULL[:12] not in text and NONE[:12] not in text and STORE_HASH not in text
+    recording = load_recording(path)
+    asked = {(a.method, a.path) for a in recording.answers}
+    assert {(q.method, q.path) for q in OPEN_QUESTIONS} <= asked
+    assert {(p.method, p.path) for row in table.all_rows for p in row.probes} <= asked
+    assert classifier_problems(recording) == []
+    assert fake_store_problems(recording, all_scopes(table)) == []
+
+
+def test_a_token_variable_that_is_not_set_is_refused_with_exit_2(tmp_path: Path, capsys):
+    (tmp_path / "none.yaml").write_text("[]\n")
+    code = calibrate_script().main(
+        ["--store-hash", STORE_HASH, "--token", f"none=CAL_MISSING:{tmp_path / 'none.yaml'}"],
+        environ={},
+    )
+    assert code == 2 and "CAL_MISSING" in capsys.readouterr().err
