@@ -105,6 +105,9 @@ class FakeStore:
         # A test that provokes a write on purpose (the safety stop) sets this, so the
         # harness's never-mutate check at teardown lets that one run pass.
         self.expect_mutations = False
+        # (token, method, path with query) -> (status, title): answers replayed from a
+        # recording of a real store (calibration/), which win over the route model.
+        self.recorded: dict[tuple[str, str, str], tuple[int, str]] = {}
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -116,6 +119,12 @@ class FakeStore:
         """Make `token` valid for this store, holding exactly `scopes`."""
         with self._lock:
             self.tokens[token] = frozenset(scopes)
+
+    def answer_from(self, token: str, answers: list[tuple[str, str, int, str]]) -> None:
+        """Answer `token`'s requests as a real store did: (method, path, status, title)."""
+        with self._lock:
+            for method, path, status, title in answers:
+                self.recorded[(token, method, path)] = (status, title)
 
     def add_fault(self, fault: Fault) -> Fault:
         with self._lock:
@@ -135,6 +144,7 @@ class FakeStore:
             self.unknown_store_status = 403
             self.rate = RateWindow()
             self.expect_mutations = False
+            self.recorded.clear()
 
     # records ---------------------------------------------------------------------------
     @property
@@ -281,6 +291,16 @@ class _Handler(BaseHTTPRequestHandler):
         if acting is not None and self._apply_fault(acting, record):
             return
         allowed, rate_headers = store._consume_quota()
+        target = record.api_path + (f"?{split.query}" if split.query else "")
+        recorded = store.recorded.get((token or "", self.command, target))
+        if allowed and recorded is not None:
+            status, title = recorded
+            payload = (
+                responses.success_payload(self.command, record.api_path)
+                if 200 <= status < 300 else responses.problem(status, title)
+            )
+            self._send(record, status, payload, rate_headers)
+            return
         if not allowed:
             self._send(record, 429, responses.problem(429, "Too many requests"), rate_headers)
             return

@@ -10,10 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import requests
 from support.docs import REPO_ROOT
-from support.store import all_scopes
+from support.store import STORE_HASH, all_scopes
 
 from bc_scopes.devtools.recordings import classifier_problems, fake_store_problems, load_recording
+from bc_scopes.fakestore.responses import SCOPE_TITLE
 
 RECORDINGS = sorted((REPO_ROOT / "calibration").glob("*.yaml"))
 
@@ -33,3 +35,24 @@ def test_the_fake_store_decides_every_recorded_request_as_the_real_store_did(
     path: Path, table
 ) -> None:
     assert fake_store_problems(load_recording(path), all_scopes(table)) == []
+
+
+def test_the_fake_store_can_answer_from_a_recording(store, table) -> None:
+    recording = load_recording(RECORDINGS[0])
+    token = "recordedtoken000000000000000001"
+    store.grant(token, set())
+    store.answer_from(token, [
+        (a.method, a.path, a.status, SCOPE_TITLE if a.scope_denied else a.title)
+        for a in recording.answers if a.token == "all-but-customers-modify"
+    ])
+    session = requests.Session()
+    base = f"{store.url}/stores/{STORE_HASH}"
+    headers = {"X-Auth-Token": token}
+    # Recorded: the real answer, although the model would refuse this token every scope.
+    assert session.get(f"{base}/v3/catalog/products", headers=headers).status_code == 200
+    assert session.get(f"{base}/v3/carts/1", headers=headers).status_code == 404
+    denied = session.post(f"{base}/v3/customers", headers=headers, data=b"{}")
+    assert denied.status_code == 403 and denied.json()["title"] == SCOPE_TITLE
+    # Not recorded: the model answers.
+    assert session.get(f"{base}/v3/wishlists", headers=headers).status_code == 403
+    session.close()
