@@ -79,6 +79,7 @@ class ScopeRow:
     aliases: tuple[str, ...] = ()
     probes: tuple[Probe, ...] = ()
     confirm_by_eye: str = ""
+    reason_source: str = ""
     # Holding more than `required` is a risk (it can take payments, act as a shopper):
     # the check fails on it even without --strict.
     excess_fails: bool = False
@@ -450,6 +451,7 @@ def _build(document: dict[str, Any], source: str) -> ScopeTable:
             aliases=tuple(entry.get("aliases", [])),
             probes=_probes(entry),
             confirm_by_eye=entry.get("confirm_by_eye", ""),
+            reason_source=entry["reason_source"],
             excess_fails=entry.get("excess_fails", False),
         )
         for entry in document["scopes"]
@@ -465,6 +467,7 @@ def _build(document: dict[str, Any], source: str) -> ScopeTable:
             aliases=tuple(entry.get("aliases", [])),
             probes=_probes(entry),
             confirm_by_eye=entry.get("confirm_by_eye", ""),
+            reason_source=entry["reason_source"],
             excess_fails=entry.get("excess_fails", False),
         )
         for entry in document["leave_at_none"]

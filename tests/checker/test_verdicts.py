@@ -19,6 +19,7 @@ scopes:
     levels: [none, read-only, modify]
     scope_strings: {read-only: store_alpha_ro, modify: store_alpha}
     reason: A row with a probe for each level.
+    reason_source: "api-accounts.mdx:1"
     probes:
       - {level: read-only, method: GET, path: /v3/alpha}
       - {level: modify, method: PUT, path: /v3/alpha/999999999, body: {}}
@@ -28,6 +29,7 @@ scopes:
     levels: [none, read-only]
     scope_strings: {read-only: store_beta_ro}
     reason: A route Gamma also opens.
+    reason_source: "api-accounts.mdx:1"
     probes:
       - level: read-only
         method: GET
@@ -41,6 +43,7 @@ scopes:
     levels: [none, create]
     scope_strings: {create: store_gamma}
     reason: Must stay at None.
+    reason_source: "api-accounts.mdx:1"
     probes:
       - {level: create, method: POST, path: /v3/gamma, body: {}}
   - id: delta
@@ -49,6 +52,7 @@ scopes:
     levels: [standard, full]
     scope_strings: {standard: store_d, full: store_d_all}
     reason: Cannot be tested by any request.
+    reason_source: "api-accounts.mdx:1"
     confirm_by_eye: Look at Delta in the control panel.
 changelog:
   - {date: "2026-01-01", rows: [alpha], summary: A table for the verdict tests.}
