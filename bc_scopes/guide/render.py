@@ -105,9 +105,17 @@ def _row_link_icon(row: ScopeRow) -> str:
     )
 
 
-def _name_cell(row: ScopeRow) -> str:
+def _name_cell(row: ScopeRow, tick: bool = False) -> str:
+    """The row's name and link icon; on the checklist, a tick box labelled by name and level."""
+    box = ""
+    if tick:
+        label = html_text(f"{row.name} set to {level_label(row.required)}")
+        box = (
+            f'<input type="checkbox" class="bc-tick" data-bc-tick="{html_text(row.id)}" '
+            f'aria-label="{label}"><span class="bc-print-box" aria-hidden="true"></span>'
+        )
     return (
-        f'<td class="bc-name">{_anchor_spans(row)}'
+        f'<td class="bc-name">{_anchor_spans(row)}{box}'
         f'<span class="bc-row-name">{html_text(row.name)}</span>&nbsp;{_row_link_icon(row)}</td>'
     )
 
@@ -121,37 +129,63 @@ def _scope_string_cell(row: ScopeRow) -> str:
     return f'<td class="bc-scope-string"><code>{breakable}</code></td>'
 
 
-def _reason_cell(row: ScopeRow) -> str:
-    """The row's reason; a row whose excess fails the check says so first."""
+def _reason_cell(row: ScopeRow, sources_href: str = "") -> str:
+    """The row's reason, folded into "Why" on narrow screens, with a link to its source.
+
+    A row whose excess fails the check says "Must stay None." first. The `<details>` is
+    open by default, so without JavaScript every reason is visible; the checklist script
+    folds them on a phone, and on a wide screen the summary line is hidden.
+    """
     badge = (
         f'<strong class="bc-must-stay">Must stay {html_text(level_label(row.required))}.</strong> '
         if row.excess_fails else ""
     )
-    return f'<td class="bc-why">{badge}<span class="bc-reason">{html_text(row.reason)}</span></td>'
+    source = ""
+    if sources_href and row.reason_source:
+        label = html_text(f"Source: {row.reason_source}")
+        source = (
+            f' <a class="bc-source-link" href="{html_text(sources_href)}" title="{label}" '
+            f'aria-label="{label}">[source]</a>'
+        )
+    return (
+        f'<td class="bc-why"><details class="bc-why-fold" open><summary>Why</summary>'
+        f'{badge}<span class="bc-reason">{html_text(row.reason)}</span>{source}</details></td>'
+    )
 
 
-def render_scope_table(rows: Sequence[ScopeRow]) -> str:
-    """The main table: one row per required row, in the data's order."""
+def render_scope_table(rows: Sequence[ScopeRow], sources_href: str = "") -> str:
+    """The main table as a checklist: one row per required row, in the data's order.
+
+    Each row has a tick box; a progress line counts the ticks (docs/assets/javascripts/
+    checklist.js keeps them in the tab's sessionStorage only). `sources_href` points
+    each reason at the page's list of sources.
+    """
+    count = len(rows)
     lines = [
+        '<div class="bc-checklist" data-bc-checklist>',
+        f'<p class="bc-progress" data-bc-progress aria-live="polite">'
+        f'<span data-bc-done>0</span> of {count} set</p>',
+        '<p class="bc-tick-note">Tick each row as you set it. The ticks stay in this browser '
+        "tab only and are gone when you close it; nothing is stored or sent anywhere.</p>",
         '<table data-bc-table="scopes">',
         "<thead><tr>"
         '<th scope="col">Resource</th><th scope="col">Access level</th>'
-        '<th scope="col">OAuth scope</th><th scope="col">Why DropStream needs it</th>'
+        '<th scope="col">OAuth scope</th><th scope="col">What it allows</th>'
         "</tr></thead>",
         "<tbody>",
     ]
     for row in rows:
         level_class = "bc-level bc-level-none" if row.required == "none" else "bc-level"
         lines.append(
-            f'<tr data-row-id="{html_text(row.id)}">{_name_cell(row)}'
+            f'<tr data-row-id="{html_text(row.id)}">{_name_cell(row, tick=True)}'
             f'<td class="{level_class}">{html_text(level_label(row.required))}</td>'
-            f"{_scope_string_cell(row)}{_reason_cell(row)}</tr>"
+            f"{_scope_string_cell(row)}{_reason_cell(row, sources_href)}</tr>"
         )
-    lines += ["</tbody>", "</table>"]
+    lines += ["</tbody>", "</table>", "</div>"]
     return "\n".join(lines)
 
 
-def render_leave_at_none_table(rows: Sequence[ScopeRow]) -> str:
+def render_leave_at_none_table(rows: Sequence[ScopeRow], sources_href: str = "") -> str:
     """Rows the form shows but the main table does not list: each stays at None."""
     lines = [
         '<table data-bc-table="leave-at-none">',
@@ -165,7 +199,7 @@ def render_leave_at_none_table(rows: Sequence[ScopeRow]) -> str:
         lines.append(
             f'<tr data-row-id="{html_text(row.id)}">{_name_cell(row)}'
             f'<td class="bc-level bc-level-none">{html_text(level_label("none"))}</td>'
-            f"{_reason_cell(row)}</tr>"
+            f"{_reason_cell(row, sources_href)}</tr>"
         )
     lines += ["</tbody>", "</table>"]
     return "\n".join(lines)
