@@ -10,6 +10,8 @@ package, so a copy of the project with an edited scopes.yaml builds its own tabl
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ except ImportError:  # Zensical runs these macros without MkDocs installed.
         """Stand-in so a bad scopes.yaml still stops a Zensical build with one line."""
 
 from bc_scopes import exitcodes
-from bc_scopes.guide import render
+from bc_scopes.guide import figures, render, scopes_json
 from bc_scopes.levels import level_label
 from bc_scopes.model import ScopeFileError, ScopeTable, load_scope_table
 from bc_scopes.troubleshooting import PROBLEMS, problem
@@ -31,6 +33,8 @@ TROUBLESHOOTING_PAGE = "troubleshooting.md"
 VERIFY_PAGE = "verify.md"
 EXIT_CODES_ANCHOR = "exit-codes"
 DEMO_OUTPUT_SNIPPET = Path("snippets") / "demo-output.txt"
+# The table define_env loaded, by project folder, for on_post_build (one parse per build).
+_TABLES: dict[str, ScopeTable] = {}
 
 
 def define_env(env: Any) -> None:
@@ -41,6 +45,7 @@ def define_env(env: Any) -> None:
         # A PluginError makes mkdocs print the model's one-line message and stop, instead
         # of a traceback that buries it.
         raise PluginError(str(error)) from None
+    _TABLES[str(env.project_dir)] = table
     docs_dir = Path(env.conf["docs_dir"])
 
     def current_page() -> str:
@@ -62,11 +67,27 @@ def define_env(env: Any) -> None:
 
     @env.macro
     def scope_table() -> str:
-        return render.render_scope_table(table.rows)
+        """The checklist of required rows; reasons link to the page's Sources list."""
+        return render.render_scope_table(table.rows, "#sources")
 
     @env.macro
     def leave_at_none_table() -> str:
-        return render.render_leave_at_none_table(table.leave_at_none)
+        return render.render_leave_at_none_table(table.leave_at_none, "#sources")
+
+    @env.macro
+    def illustration(name: str, caption: str) -> str:
+        """A drawn control-panel illustration (never a screenshot), with its caption."""
+        drawings: dict[str, Callable[[], str]] = {
+            "settings-menu": figures.settings_menu_svg,
+            "create-account": figures.create_account_svg,
+            "credentials": figures.credentials_popup_svg,
+            "scope-form": lambda: figures.scope_form_svg(table.all_rows),
+        }
+        svg = drawings[name]()
+        return (
+            f'<figure class="bc-illustration" data-bc-figure="{name}">{svg}'
+            f"<figcaption>Illustration: {render.html_text(caption)}</figcaption></figure>"
+        )
 
     @env.macro
     def level_name(level: str) -> str:
@@ -106,3 +127,17 @@ def define_env(env: Any) -> None:
         """The checker's demo output, from the snippet a real `bc-scopes demo` run wrote."""
         text = (docs_dir / DEMO_OUTPUT_SNIPPET).read_text(encoding="utf-8")
         return render.render_code_block(text)
+
+
+def on_post_build(env: Any) -> None:
+    """Publish the table as data: `scopes.json` next to the pages, from the same table.
+
+    Its schema, `scopes-json.schema.json`, is a static file in docs/ and is copied
+    like any other; the integrators page says what the file holds.
+    """
+    table = _TABLES.get(str(env.project_dir))
+    if table is None:  # define_env failed, and already stopped the build
+        return
+    target = Path(env.conf["site_dir"]) / scopes_json.FILE_NAME
+    document = scopes_json.table_document(table)
+    target.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -65,6 +65,8 @@ def check(
         options.concurrency,
         cancel=cancel,
         on_wait=options.on_wait,
+        in_flight=options.in_flight,
+        on_request=options.on_request,
     )
     redactor = Redactor((inputs.access_token, inputs.client_id, inputs.client_secret))
     run = run_check(

@@ -1,4 +1,4 @@
-"""`bc-scopes`: check a BigCommerce Access Token against scopes.yaml, or run the demo.
+"""`bc-scopes`: check a BigCommerce Access Token against scopes.yaml, many stores, or the demo.
 
 A thin front: it reads flags, the environment and the prompt, calls
 `check()`, renders the report and returns the checker's own exit code. Only
@@ -37,12 +37,49 @@ EPILOG = (
 )
 
 
+BATCH_EPILOG = (
+    "the stores file (CSV, UTF-8, a header row):\n"
+    "  name,store_hash,token_env\n"
+    "  Acme Outdoor,abc123,ACME_TOKEN\n"
+    "  Birch & Co,def456,BIRCH_TOKEN\n"
+    "  token_env names the environment variable that holds that store's Access Token.\n"
+    "  Tokens never go in the file: a cell that looks like one stops the run (exit 2)\n"
+    "  before anything is sent.\n"
+    "\nexit codes: the worst store's code, in the order 2 > 3 > 1 > 4 > 0\n"
+    + "".join(f"  {code}  {meaning}\n" for code, meaning in exitcodes.MEANINGS.items())
+    + "\nenvironment:\n"
+    "  <token_env>                each store's Access Token, in the variable its row names\n"
+    "  BIGCOMMERCE_API_URL        API base for every store (default https://api.bigcommerce.com)\n"
+    "  GITHUB_STEP_SUMMARY        when set, one Markdown table of stores x verdicts is appended\n"
+    "\nEach store is checked with its own concurrency and rate-limit gate; at most\n"
+    "--max-in-flight requests are in flight over all stores. One store's failure never\n"
+    "stops the others. The check only reads."
+)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with a one-line error and the checker's bad-input exit code."""
 
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
         raise SystemExit(exitcodes.BAD_INPUT)
+
+
+DEFAULT_MAX_IN_FLIGHT = 32  # as bc_scopes.checker.batch; kept here so --help imports nothing
+BATCH_CONCURRENCY = 4  # check-many's default per-store concurrency (check's is 8)
+MAX_IN_FLIGHT = (1, 512)
+
+
+def _max_in_flight(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not MAX_IN_FLIGHT[0] <= value <= MAX_IN_FLIGHT[1]:
+        raise argparse.ArgumentTypeError(
+            f"--max-in-flight takes a whole number from {MAX_IN_FLIGHT[0]} to {MAX_IN_FLIGHT[1]}"
+        )
+    return value
 
 
 def _value_parser(spec: OptionSpec) -> Any:
@@ -109,6 +146,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_check_options(check, ("timeout", "deadline"))
     _add_output_options(check)
+    many = commands.add_parser(
+        "check-many", help="check many stores listed in a CSV file (for fulfilment providers)",
+        epilog=BATCH_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Check the Access Tokens of many stores in one run, several stores at "
+        "once. Shows live progress on a terminal and one line per store otherwise.",
+    )
+    many.add_argument("stores_file", metavar="STORES.csv",
+                      help="CSV with the columns name,store_hash,token_env")
+    many.add_argument(
+        "--api-url", metavar="URL", help="API base URL (default https://api.bigcommerce.com)"
+    )
+    many.add_argument(
+        "--max-in-flight", type=_max_in_flight, default=DEFAULT_MAX_IN_FLIGHT, metavar="N",
+        help=f"requests in flight over all stores, {MAX_IN_FLIGHT[0]}-{MAX_IN_FLIGHT[1]} "
+        f"(default {DEFAULT_MAX_IN_FLIGHT})",
+    )
+    many.add_argument(
+        "--scopes-file", metavar="FILE", help="scope table (default: the bundled scopes.yaml)"
+    )
+    add_check_options(many, ("timeout", "deadline"))
+    _add_output_options(many)
+    # Throughput is set by --max-in-flight; fewer requests per store fill it with more
+    # stores at once, and each store sees a gentler load (see BENCHMARKS.md).
+    many.set_defaults(concurrency=BATCH_CONCURRENCY)
+    for action in many._actions:
+        if action.dest == "concurrency":
+            action.help = f"probes sent in parallel per store, 1-16 (default {BATCH_CONCURRENCY})"
     demo = commands.add_parser(
         "demo", help="run a real check against a built-in fake store (no credentials needed)",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -210,6 +274,71 @@ def command_demo(args: argparse.Namespace, policy: RetryPolicy | None) -> int:
         outputs.close()
 
 
+def command_check_many(args: argparse.Namespace, policy: RetryPolicy | None) -> int:
+    import json
+    import os
+
+    from bc_scopes.checker.batch import load_stores, plan, run_batch
+    from bc_scopes.checker.inputs import (
+        DEFAULT_API_URL,
+        ENV_API_URL,
+        InputError,
+        normalise_api_url,
+    )
+    from bc_scopes.checker.junit import junit_document, store_suite
+    from bc_scopes.checker.progress import progress_for
+    from bc_scopes.checker.render import (
+        batch_to_json,
+        render_batch_footer,
+        render_batch_header,
+        render_batch_markdown,
+        render_text,
+    )
+    from bc_scopes.model import ScopeFileError, load_scope_table
+
+    environ = os.environ
+    try:
+        table = load_scope_table(args.scopes_file)
+        options = _options(args, policy)
+        raw_url = args.api_url if args.api_url is not None else environ.get(ENV_API_URL)
+        api_url = normalise_api_url(raw_url) if raw_url is not None else DEFAULT_API_URL
+        entries = load_stores(args.stores_file, environ)
+        outputs = _open_outputs(args, environ)
+    except (InputError, ScopeFileError, OptionError) as error:
+        return _fail(str(error))
+    try:
+        at_once, per_store = plan(args.max_in_flight, options.concurrency)
+        sys.stdout.write(render_batch_header(
+            table.version, len(entries), args.stores_file, api_url, at_once, per_store
+        ))
+        sys.stdout.flush()
+        progress = progress_for(len(entries))
+        try:
+            result = run_batch(
+                table, entries, api_url, options, environ,
+                max_in_flight=args.max_in_flight, progress=progress,
+            )
+        finally:
+            progress.close()
+        if args.verbose:
+            for outcome in result.outcomes:
+                if outcome.report is not None:
+                    sys.stdout.write("\n" + render_text(outcome.report, verbose=True))
+        sys.stdout.write(render_batch_footer(result))
+        sys.stdout.flush()
+        document = batch_to_json(result, table.version, args.stores_file, api_url, options.strict)
+        outputs.write(
+            json_text=json.dumps(document, indent=2) + "\n" if outputs.json else None,
+            junit_text=junit_document(store_suite(outcome) for outcome in result.outcomes)
+            if outputs.junit else None,
+            markdown=render_batch_markdown(result, table.version) if outputs.step_summary
+            else None,
+        )
+        return result.exit_code
+    finally:
+        outputs.close()
+
+
 INTERRUPTED_LINE = "bc-scopes: interrupted; no further request was sent (exit 130)\n"
 
 
@@ -220,7 +349,7 @@ def main(argv: list[str] | None = None, *, policy: RetryPolicy | None = None) ->
         args = parser.parse_args(argv)
     except SystemExit as leaving:  # --help, --version, or a usage error already printed
         return leaving.code if isinstance(leaving.code, int) else exitcodes.BAD_INPUT
-    commands = {"check": command_check, "demo": command_demo}
+    commands = {"check": command_check, "check-many": command_check_many, "demo": command_demo}
     if args.command not in commands:
         parser.print_help()
         return exitcodes.BAD_INPUT

@@ -21,10 +21,12 @@ Rules it enforces whatever the caller asks:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -113,8 +115,13 @@ class BigCommerceClient:
         concurrency: int = 1,
         cancel: threading.Event | None = None,
         on_wait: Callable[[float], None] | None = None,
+        in_flight: AbstractContextManager[Any] | None = None,
+        on_request: Callable[[], None] | None = None,
     ) -> None:
         _check_base_url(store_base_url)
+        # check-many's global cap: one shared slot per request on the wire, across stores.
+        self._in_flight = in_flight if in_flight is not None else contextlib.nullcontext()
+        self._on_request = on_request
         self._base = store_base_url.rstrip("/")
         # Proxy and CA settings from the environment apply to the real API, never to loopback.
         self._trust_env = not is_loopback_host(urlsplit(self._base).hostname or "")
@@ -206,6 +213,15 @@ class BigCommerceClient:
             return answer
 
     def _exchange(
+        self, method: str, path: str, body: Any, turn: Turn, attempts: int = 1
+    ) -> Answer:
+        """One request, in a shared in-flight slot when one is set (check-many's cap)."""
+        with self._in_flight:
+            if self._on_request is not None:
+                self._on_request()
+            return self._exchange_now(method, path, body, turn, attempts)
+
+    def _exchange_now(
         self, method: str, path: str, body: Any, turn: Turn, attempts: int = 1
     ) -> Answer:
         """One request on the wire and its answer; the gate hears how it went."""

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
+from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 
+from bc_scopes.checker.batch import StoreOutcome
 from bc_scopes.checker.redact import printable
 from bc_scopes.checker.report import Report, fix_for
 from bc_scopes.checker.verdicts import Verdict
@@ -57,3 +58,34 @@ def junit_document(suites: Iterable[TestSuite]) -> str:
     body = document.tostring()  # type: ignore[no-untyped-call]
     text = body.decode("utf-8") if isinstance(body, bytes) else body
     return '<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n"
+
+
+def store_suite(outcome: StoreOutcome) -> TestSuite:
+    """One store of `check-many` as a testsuite named after its row of the stores file.
+
+    A store that could not be checked (bad input, credentials rejected, store not
+    reachable) also gets an errored case, so a CI dashboard shows it as red rather
+    than as a suite of skipped rows.
+    """
+    entry = outcome.entry
+    name = printable(f"{entry.name} ({entry.store_hash})")
+    classname = f"{CLASSNAME}.{entry.store_hash}"
+    report = outcome.report
+    if report is not None:
+        suite = report_suite(report, name)
+        preflight = report.preflight
+        if preflight is not None and not preflight.ok:
+            case = TestCase("preflight", classname, 0.0)
+            case.result = [Error(printable(f"Not checked: {preflight.message}"), "preflight")]
+            suite.add_testcase(case)
+    else:
+        suite = TestSuite(name)
+        case = TestCase("inputs", classname, 0.0)
+        case.result = [Error(printable(outcome.error or "not checked"), "not-checked")]
+        suite.add_testcase(case)
+        suite.add_property("store_hash", entry.store_hash)
+        suite.add_property("exit_code", str(outcome.exit_code))
+    suite.add_property("store_name", printable(entry.name))
+    suite.add_property("token_env", entry.token_env)
+    suite.update_statistics()  # type: ignore[no-untyped-call]
+    return suite

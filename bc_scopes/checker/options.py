@@ -9,6 +9,7 @@ client's timing rules; tests hand in a fast one instead of patching a class.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -112,6 +113,10 @@ class CheckOptions:
     target_label: str = ""
     # Told the length of each rate-limit pause as it starts (a terminal shows a countdown).
     on_wait: Callable[[float], None] | None = field(default=None, compare=False)
+    # check-many: a slot shared by every store's requests (the global cap on requests in
+    # flight), and a hook told of each request (progress bars count them).
+    in_flight: AbstractContextManager[Any] | None = field(default=None, compare=False)
+    on_request: Callable[[], None] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         for spec in OPTION_SPECS:

@@ -11,9 +11,10 @@ import html
 from typing import Any
 
 from bc_scopes import __version__, exitcodes
+from bc_scopes.checker.batch import SEVERITY, BatchResult, StoreOutcome
 from bc_scopes.checker.redact import printable
 from bc_scopes.checker.report import Report, detected_text, fix_for
-from bc_scopes.checker.verdicts import Verdict
+from bc_scopes.checker.verdicts import VERDICT_ORDER, Verdict
 from bc_scopes.levels import level_label
 from bc_scopes.troubleshooting import problem
 
@@ -22,7 +23,9 @@ COLUMNS = (("Row", 28), ("Verdict", 14), ("Detected", 21), ("Required", 9))
 
 def _header(report: Report) -> list[str]:
     target = report.target_label or f"store {report.store_hash} at {report.api_url}"
-    lines = [f"bc-scopes {__version__}: checking {target}"]
+    # The table's version (its newest changelog date) tells support at once whether a
+    # merchant's copy of the checker is out of date.
+    lines = [f"bc-scopes {__version__} (scope table {report.table.version}): checking {target}"]
     lines.extend(report.notes)
     return lines
 
@@ -162,6 +165,7 @@ def to_json(report: Report) -> dict[str, Any]:
     return {
         "tool": "bc-scopes",
         "version": __version__,
+        "table_version": report.table.version,
         "store_hash": report.store_hash,
         "api_url": report.api_url,
         "strict": report.strict,
@@ -209,6 +213,8 @@ def render_markdown(report: Report) -> str:
         "",
         f"**Exit code {report.exit_code}**: {exitcodes.MEANINGS[report.exit_code]}.",
         "",
+        f"bc-scopes {__version__}, scope table {_md(report.table.version)}.",
+        "",
     ]
     preflight = report.preflight
     if preflight is not None and not preflight.ok:
@@ -243,4 +249,165 @@ def render_markdown(report: Report) -> str:
                 f"[Guide]({report.row_url(result)}){help_link}"
             )
     lines += ["", _summary_line(report), ""]
+    return "\n".join(lines)
+
+
+# --- check-many: many stores in one run -----------------------------------------------------
+
+EXIT_WORDS = {
+    exitcodes.OK: "ok",
+    exitcodes.FAILED: "failed",
+    exitcodes.BAD_INPUT: "bad input",
+    exitcodes.REJECTED: "rejected",
+    exitcodes.INCOMPLETE: "incomplete",
+}
+_ROWS_NAMED = 4
+
+
+def _rows_to_look_at(report: Report) -> str:
+    """The rows that fail or could not be checked, by verdict, a few names each."""
+    parts = []
+    for verdict in (Verdict.MISSING, Verdict.EXCESS, Verdict.UNKNOWN):
+        rows = [
+            result.row.name for result in report.rows
+            if result.verdict is verdict and (verdict is not Verdict.EXCESS or report.fails(result))
+        ]
+        if rows:
+            more = f" and {len(rows) - _ROWS_NAMED} more" if len(rows) > _ROWS_NAMED else ""
+            parts.append(f"{verdict.value}: {', '.join(rows[:_ROWS_NAMED])}{more}")
+    return "; ".join(parts)
+
+
+def render_store_line(outcome: StoreOutcome, done: int, total: int) -> str:
+    """One store's line: its exit code, its verdict counts and what to look at."""
+    entry, code = outcome.entry, outcome.exit_code
+    width = len(str(total))
+    head = (f"[{done:>{width}}/{total}] {entry.name} ({entry.store_hash}): "
+            f"exit {code} {EXIT_WORDS.get(code, '')}".rstrip())
+    report = outcome.report
+    if report is None:
+        text = f"{head}. {outcome.error}"
+    elif report.preflight is not None and not report.preflight.ok:
+        text = f"{head}. Not checked: {report.preflight.message}"
+    else:
+        counts = ", ".join(f"{count} {verdict}" for verdict, count in report.summary.items())
+        look = _rows_to_look_at(report)
+        text = (f"{head}. {counts}"
+                + (f". {look[0].upper()}{look[1:]}" if look else "")
+                + f"; {report.requests_sent} requests, {outcome.seconds:.1f} s")
+        if report.safety_stop is not None:
+            text += ". SAFETY STOP: a request built to fail was accepted"
+    return printable(text)
+
+
+def render_batch_header(table_version: str, stores: int, source: str, api_url: str,
+                        stores_at_once: int, concurrency: int) -> str:
+    noun = "store" if stores == 1 else "stores"
+    return printable(
+        f"bc-scopes {__version__} (scope table {table_version}): checking {stores} {noun} "
+        f"from {source} at {api_url}, {stores_at_once} at a time, {concurrency} requests "
+        "each at most"
+    ) + "\n"
+
+
+def render_batch_footer(result: BatchResult) -> str:
+    counts: dict[int, int] = {}
+    for outcome in result.outcomes:
+        counts[outcome.exit_code] = counts.get(outcome.exit_code, 0) + 1
+    order = sorted(counts, key=lambda code: SEVERITY.index(code) if code in SEVERITY else -1)
+    words = ", ".join(f"{counts[code]} {EXIT_WORDS.get(code, code)} (exit {code})"
+                      for code in reversed(order))
+    code = result.exit_code
+    noun = "store" if len(result.outcomes) == 1 else "stores"
+    return (
+        f"\n{len(result.outcomes)} {noun} in {result.seconds:.1f} s: {words}.\n"
+        f"Exit code {code} (the worst store's, in the order 2 > 3 > 1 > 4 > 0): "
+        f"{exitcodes.MEANINGS[code]}.\n"
+    )
+
+
+def _verdict_totals(result: BatchResult) -> dict[str, int]:
+    totals = {verdict.value: 0 for verdict in VERDICT_ORDER}
+    for outcome in result.outcomes:
+        if outcome.report is not None:
+            for verdict, count in outcome.report.summary.items():
+                totals[verdict] += count
+    return totals
+
+
+def batch_to_json(result: BatchResult, table_version: str, source: str, api_url: str,
+                  strict: bool) -> dict[str, Any]:
+    """The --json report of check-many: one report per store, then a summary."""
+    stores = []
+    for outcome in result.outcomes:
+        entry = outcome.entry
+        stores.append({
+            "name": entry.name,
+            "line": entry.line,
+            "store_hash": entry.store_hash,
+            "token_env": entry.token_env,
+            "exit_code": outcome.exit_code,
+            "exit_meaning": exitcodes.MEANINGS[outcome.exit_code],
+            "error": outcome.error,
+            "seconds": round(outcome.seconds, 3),
+            "report": to_json(outcome.report) if outcome.report is not None else None,
+        })
+    by_code: dict[str, int] = {}
+    for outcome in result.outcomes:
+        by_code[str(outcome.exit_code)] = by_code.get(str(outcome.exit_code), 0) + 1
+    code = result.exit_code
+    return {
+        "tool": "bc-scopes",
+        "version": __version__,
+        "table_version": table_version,
+        "stores_file": source,
+        "api_url": api_url,
+        "strict": strict,
+        "max_in_flight": result.max_in_flight,
+        "stores": stores,
+        "summary": {
+            "stores": len(result.outcomes),
+            "exit_codes": by_code,
+            "verdicts": _verdict_totals(result),
+            "requests_sent": sum(
+                outcome.report.requests_sent for outcome in result.outcomes
+                if outcome.report is not None
+            ),
+            "seconds": round(result.seconds, 3),
+        },
+        "exit_code": code,
+        "exit_meaning": exitcodes.MEANINGS[code],
+    }
+
+
+def render_batch_markdown(result: BatchResult, table_version: str) -> str:
+    """The GitHub step summary of check-many: one table, stores x verdict counts."""
+    code = result.exit_code
+    verdicts = [verdict.value for verdict in VERDICT_ORDER]
+    lines = [
+        f"## BigCommerce scope check: {len(result.outcomes)} stores",
+        "",
+        f"**Exit code {code}** (the worst store's): {exitcodes.MEANINGS[code]}.",
+        "",
+        f"bc-scopes {__version__}, scope table {_md(table_version)}.",
+        "",
+        "| Store | Store hash | Exit code | " + " | ".join(verdicts) + " | Note |",
+        "| --- | --- | --- |" + " ---: |" * len(verdicts) + " --- |",
+    ]
+    for outcome in result.outcomes:
+        report = outcome.report
+        if report is None:
+            counts = ["–"] * len(verdicts)
+            note = outcome.error or ""
+        else:
+            counts = [str(report.summary[verdict]) for verdict in verdicts]
+            preflight = report.preflight
+            note = (f"Not checked: {preflight.message}"
+                    if preflight is not None and not preflight.ok else _rows_to_look_at(report))
+        word = EXIT_WORDS.get(outcome.exit_code, "")
+        lines.append(
+            f"| {_md(outcome.entry.name)} | `{outcome.entry.store_hash}` | "
+            f"{outcome.exit_code} {word} | " + " | ".join(counts) + f" | {_md(note)} |"
+        )
+    lines += ["", ""]
     return "\n".join(lines)

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from support.store import EXACT_TOKEN, STORE_HASH
 
 from bc_scopes import exitcodes
@@ -20,6 +21,7 @@ from bc_scopes.fakestore.faults import Fault, FaultKind
 LATENCY = 0.4
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="sends a POSIX SIGINT")
 def test_ctrl_c_sends_nothing_more_and_exits_130_with_one_line(store) -> None:
     store.add_fault(Fault(FaultKind.LATENCY, delay=LATENCY))
     env = {

@@ -26,6 +26,7 @@ import yaml
 from support.docs import REPO_ROOT
 
 from .workflow_files import (
+    ACTION,
     DEPENDABOT,
     WORKFLOW_DIR,
     WORKFLOWS,
@@ -63,9 +64,9 @@ def _run(args: list[str | Path], cwd: Path = REPO_ROOT) -> subprocess.CompletedP
                           timeout=120)
 
 
-def test_the_four_workflows_exist() -> None:
+def test_the_five_workflows_exist() -> None:
     assert {path.name for path in WORKFLOWS} >= {
-        "ci.yml", "pages.yml", "live-check.yml", "zensical.yml"}
+        "ci.yml", "pages.yml", "live-check.yml", "zensical.yml", "action.yml"}
 
 
 # --- actionlint ------------------------------------------------------------------------
@@ -208,6 +209,7 @@ def test_the_readme_parser_finds_test_blocks_by_their_introduction() -> None:
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
 def test_workflow_uses_only_official_actions(path: Path) -> None:
     used = {action_name(step["uses"]) for step in steps_of(load_workflow(path)) if "uses" in step}
+    used.discard("./")  # this repository's own action (action.yml), pinned by the checkout
     assert used <= OFFICIAL_ACTIONS, f"not allowed: {sorted(used - OFFICIAL_ACTIONS)}"
 
 
@@ -216,7 +218,11 @@ def test_workflow_is_least_privilege_with_a_concurrency_group(path: Path) -> Non
     workflow = load_workflow(path)
     assert workflow["permissions"] == {"contents": "read"}
     assert workflow["concurrency"]["group"]
-    allowed_writes = {"pages.yml": {"pages", "id-token"}, "live-check.yml": {"issues"}}
+    allowed_writes = {
+        "pages.yml": {"pages", "id-token"},
+        "live-check.yml": {"issues"},
+        "upstream-watch.yml": {"issues"},
+    }
     for name, job in workflow["jobs"].items():
         writes = {scope for scope, level in job.get("permissions", {}).items()
                   if level == "write"}
@@ -330,7 +336,7 @@ def test_the_pin_check_rejects_tags_branches_and_bare_shas() -> None:
 
 def test_each_action_is_pinned_to_one_commit_and_tag_everywhere() -> None:
     pins: dict[str, set[tuple[str, str]]] = {}
-    for path in WORKFLOWS:
+    for path in [*WORKFLOWS, ACTION]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if match := PINNED_USES.match(line):
                 pins.setdefault(match["action"], set()).add((match["sha"], match["tag"]))
@@ -363,7 +369,9 @@ def _writes(job: dict[str, Any]) -> set[str]:
 def test_the_job_that_writes_issues_can_do_nothing_else_and_sees_no_secret() -> None:
     issue_jobs = [(file, name, job) for file, name, job in _jobs()
                   if job.get("permissions", {}).get("issues") == "write"]
-    assert [(file, name) for file, name, _ in issue_jobs] == [("live-check.yml", "issue")]
+    assert [(file, name) for file, name, _ in issue_jobs] == [
+        ("live-check.yml", "issue"), ("upstream-watch.yml", "issue"),
+    ]
     for _, _, job in issue_jobs:
         assert job["permissions"] == {"issues": "write"}
         text = yaml.safe_dump(job)
@@ -438,13 +446,70 @@ def test_the_lock_reader_refuses_a_requirement_without_a_hash(tmp_path: Path) ->
         _hash_checked_requirements(lock)
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
-def test_every_pip_install_in_a_workflow_is_hash_checked(path: Path) -> None:
-    """pip runs only through scripts/setup.sh (which requires hashes) or with hashes."""
-    for step in steps_of(load_workflow(path)):
+def _pip_installs_are_hash_checked_or_offline(steps: list[dict[str, Any]]) -> None:
+    for step in steps:
         script = " ".join(step.get("run", "").replace("\\\n", " ").split())
         for command in re.findall(r"pip install[^;&|]*", script):
-            assert "--require-hashes" in command, command
+            # The project itself may be installed from its own folder: offline, no deps.
+            offline = "--no-index" in command and "--no-deps" in command
+            assert "--require-hashes" in command or offline, command
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
+def test_every_pip_install_in_a_workflow_is_hash_checked(path: Path) -> None:
+    """pip runs only through scripts/setup.sh (which requires hashes), with hashes, or
+    offline for the project itself (nothing comes from an index unchecked)."""
+    _pip_installs_are_hash_checked_or_offline(steps_of(load_workflow(path)))
+
+
+# --- The GitHub Action (action.yml) and its self-test ----------------------------------------
+
+
+def _action() -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load(ACTION.read_text(encoding="utf-8"))
+    return document
+
+
+def test_action_matches_the_github_action_schema() -> None:
+    result = _run([CHECK_JSONSCHEMA, "--builtin-schema", "vendor.github-actions", ACTION])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_action_schema_check_rejects_a_misspelt_key(tmp_path: Path) -> None:
+    copy = tmp_path / "action.yml"
+    copy.write_text(ACTION.read_text(encoding="utf-8").replace("using: composite",
+                                                               "usin: composite", 1))
+    result = _run([CHECK_JSONSCHEMA, "--builtin-schema", "vendor.github-actions", copy])
+    assert result.returncode == 1
+
+
+def test_the_action_pins_its_actions_and_installs_hash_checked() -> None:
+    assert unpinned_uses(ACTION.read_text(encoding="utf-8")) == []
+    steps = _action()["runs"]["steps"]
+    assert {action_name(step["uses"]) for step in steps if "uses" in step} <= OFFICIAL_ACTIONS
+    _pip_installs_are_hash_checked_or_offline(steps)
+    for step in steps:
+        assert "secrets." not in step.get("run", "") and "${{" not in step.get("run", "")
+
+
+def test_a_workflow_runs_the_action_itself_against_the_fake_store_on_every_push() -> None:
+    workflow = load_workflow(WORKFLOW_DIR / "action.yml")
+    assert "push" in workflow["on"] and "pull_request" in workflow["on"]
+    job = workflow["jobs"]["self-test"]
+    assert set(job["strategy"]["matrix"]["os"]) >= {"ubuntu-24.04", "macos-14", "windows-2022"}
+    [own] = [step for step in job["steps"] if step.get("uses") == "./"]
+    assert own["with"]["fake-store"] == "true"
+    assert "secrets." not in yaml.safe_dump(workflow)
+    outputs_check = next(step for step in job["steps"] if "EXIT_CODE" in step.get("env", {}))
+    assert outputs_check["env"]["EXIT_CODE"] == f"${{{{ steps.{own['id']}.outputs.exit-code }}}}"
+
+
+def test_ci_runs_the_checker_tests_on_linux_macos_and_windows_from_the_lock() -> None:
+    job = load_workflow(WORKFLOW_DIR / "ci.yml")["jobs"]["checker"]
+    assert set(job["strategy"]["matrix"]["os"]) == {"ubuntu-24.04", "macos-14", "windows-2022"}
+    runs = " ".join(step.get("run", "") for step in job["steps"])
+    assert "--require-hashes -r requirements.lock" in runs
+    assert "tests/checker tests/unit" in runs and "tests/browser" not in runs
 
 
 def _dependabot() -> dict[str, Any]:

@@ -11,6 +11,8 @@ from support.docs import REPO_ROOT
 WORKFLOW_DIR = REPO_ROOT / ".github" / "workflows"
 WORKFLOWS = sorted(WORKFLOW_DIR.glob("*.yml"))
 DEPENDABOT = REPO_ROOT / ".github" / "dependabot.yml"
+# The repository's own GitHub Action (a composite action), at the root as GitHub requires.
+ACTION = REPO_ROOT / "action.yml"
 
 
 def load_workflow(path: Path) -> dict[str, Any]:

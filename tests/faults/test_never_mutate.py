@@ -192,11 +192,28 @@ def test_the_route_facts_check_is_not_blind():
 
 
 # static: the checker's code -------------------------------------------------------------
+# Code that never talks HTTP: the fake store answers requests, and the upstream watch only
+# reads a docs checkout (it names every OpenAPI method, DELETE included, as a file key).
+OFFLINE_PACKAGES = ("fakestore", "upstream")
+
+
 def checker_sources() -> list[Path]:
     return sorted(
         path for path in PACKAGE.rglob("*.py")
-        if "fakestore" not in path.relative_to(PACKAGE).parts
+        if not set(OFFLINE_PACKAGES) & set(path.relative_to(PACKAGE).parts)
     )
+
+
+def test_the_upstream_watch_cannot_send_anything():
+    for path in (PACKAGE / "devtools" / "upstream").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module.split(".")[0])
+        assert not imported & {"requests", "urllib3", "http", "socket"}, path.name
 
 
 def delete_sends(source: str) -> list[str]:

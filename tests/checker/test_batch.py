@@ -1,0 +1,392 @@
+"""`bc-scopes check-many`: many stores in one run, against fake stores on 127.0.0.1.
+
+All stores share one API URL, as they do on BigCommerce, so one loopback server
+stands in for several stores: `MultiStore` routes each token to the store hash it
+belongs to and answers 404 for any other hash, like the real API.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support.canaries import CANARY_TOKEN, leaks_in
+from support.cli import FAST_POLICY, run_cli
+from support.store import EXACT_TOKEN, required_scopes, with_level
+
+from bc_scopes import exitcodes
+from bc_scopes.checker import batch, cli
+from bc_scopes.checker.batch import (
+    StoreEntry,
+    StoreOutcome,
+    StoresFileError,
+    parse_stores,
+    plan,
+    run_batch,
+    worst_exit_code,
+)
+from bc_scopes.checker.options import CheckOptions
+from bc_scopes.checker.report import Report
+from bc_scopes.fakestore.faults import Fault, FaultKind
+from bc_scopes.fakestore.server import FakeStore
+from bc_scopes.model import ScopeTable
+
+MISSING_ORDERS_TOKEN = "noorderstoken0000000000000000003"
+WRONG_TOKEN = "wrongtoken000000000000000000004"
+
+
+class MultiStore(FakeStore):
+    """One fake server for several stores: each token belongs to one store hash."""
+
+    def __init__(self) -> None:
+        super().__init__(store_hash="multistore0")
+        self.owners: dict[str, str] = {}
+
+    def grant_store(self, store_hash: str, token: str, scopes: set[str]) -> None:
+        self.grant(token, scopes)
+        with self._lock:
+            self.owners[token] = store_hash
+
+    def decide(
+        self, method: str, path: str, token: str | None, body: bytes, accept_writes: bool
+    ) -> tuple[int, Any]:
+        parts = path.split("/", 3)
+        with self._lock:
+            owner = self.owners.get(token or "")
+        if owner is not None and len(parts) == 4 and parts[1] == "stores" and parts[2] == owner:
+            path = f"/stores/{self.store_hash}/{parts[3]}"
+        elif len(parts) == 4 and parts[2] == self.store_hash:
+            path = f"/stores/not-{self.store_hash}/{parts[3]}"  # only its owner's hash opens
+        return super().decide(method, path, token, body, accept_writes)
+
+
+@pytest.fixture(scope="module")
+def multi_store() -> Iterator[MultiStore]:
+    with MultiStore() as server:
+        yield server
+
+
+@pytest.fixture
+def stores(multi_store: MultiStore, table: ScopeTable) -> Iterator[MultiStore]:
+    """Three stores: one exact, one whose token lacks Orders; a wrong token opens neither."""
+    multi_store.reset()
+    multi_store.owners.clear()
+    exact = required_scopes(table)
+    multi_store.grant_store("aaa111", EXACT_TOKEN, exact)
+    multi_store.grant_store("ccc333", MISSING_ORDERS_TOKEN,
+                            with_level(table, exact, "orders", "none"))
+    yield multi_store
+    assert multi_store.mutations == []
+    assert not any(r.method == "DELETE" for r in multi_store.requests)
+
+
+THREE_STORES = (
+    "name,store_hash,token_env\n"
+    "Acme Outdoor,aaa111,ACME_TOKEN\n"
+    "Birch & Co,bbb222,BIRCH_TOKEN\n"
+    "Cedar Goods,ccc333,CEDAR_TOKEN\n"
+)
+THREE_TOKENS = {"ACME_TOKEN": EXACT_TOKEN, "BIRCH_TOKEN": WRONG_TOKEN,
+                "CEDAR_TOKEN": MISSING_ORDERS_TOKEN}
+
+
+def _run(tmp_path: Path, store: FakeStore, csv_text: str, env: dict[str, str | None],
+         *args: str) -> tuple[Any, dict[str, Any] | None, str | None, str | None]:
+    stores_file = tmp_path / "stores.csv"
+    stores_file.write_text(csv_text, encoding="utf-8")
+    paths = {name: tmp_path / name for name in ("report.json", "junit.xml", "summary.md")}
+    argv = ["check-many", str(stores_file), "--json", str(paths["report.json"]),
+            "--junit-xml", str(paths["junit.xml"]), *args]
+    values: dict[str, str | None] = {
+        "BIGCOMMERCE_API_URL": store.url, "GITHUB_STEP_SUMMARY": str(paths["summary.md"]), **env,
+    }
+    result = run_cli(argv, values)
+    assert not result.traceback, result.traceback
+
+    def read(name: str) -> str | None:
+        path = paths[name]
+        return path.read_text() if path.exists() and path.stat().st_size else None
+
+    report_text = read("report.json")
+    return result, json.loads(report_text) if report_text else None, read("junit.xml"), read(
+        "summary.md")
+
+
+def store_lines(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith("[")]
+
+
+def test_three_stores_give_three_lines_their_verdicts_and_the_worst_exit_code(
+    tmp_path: Path, stores: MultiStore, table: ScopeTable,
+) -> None:
+    result, report, junit, summary = _run(tmp_path, stores, THREE_STORES, dict(THREE_TOKENS))
+    assert result.code == exitcodes.REJECTED, result.out + result.err
+    lines = store_lines(result.out)
+    assert len(lines) == 3, result.out
+    by_name = {line.split("] ", 1)[1].split(" (", 1)[0]: line for line in lines}
+    assert "exit 0 ok" in by_name["Acme Outdoor"]
+    assert "exit 3 rejected" in by_name["Birch & Co"] and "Not checked" in by_name["Birch & Co"]
+    assert "exit 1 failed" in by_name["Cedar Goods"]
+    assert "Missing: Orders" in by_name["Cedar Goods"]
+    assert "Exit code 3" in result.out
+
+    assert report is not None
+    assert report["exit_code"] == 3 and report["table_version"] == table.version
+    assert [s["name"] for s in report["stores"]] == ["Acme Outdoor", "Birch & Co", "Cedar Goods"]
+    assert [s["exit_code"] for s in report["stores"]] == [0, 3, 1]
+    cedar = {e["id"]: e["verdict"] for e in report["stores"][2]["report"]["scopes"]}
+    assert cedar["orders"] == "missing"
+    assert report["summary"]["stores"] == 3
+    assert report["summary"]["exit_codes"] == {"0": 1, "3": 1, "1": 1}
+
+    assert junit is not None
+    suites = ElementTree.fromstring(junit).findall("testsuite")
+    assert [suite.get("name") for suite in suites] == [
+        "Acme Outdoor (aaa111)", "Birch & Co (bbb222)", "Cedar Goods (ccc333)"]
+    birch_cases = [case.get("name") for case in suites[1].iter("testcase")]
+    assert "preflight" in birch_cases and int(suites[1].get("errors") or 0) >= 1
+    assert int(suites[2].get("failures") or 0) >= 1
+
+    assert summary is not None
+    assert summary.count("| Acme Outdoor |") == 1
+    assert "| Birch &amp; Co |" in summary and "| Cedar Goods |" in summary
+    assert "**Exit code 3**" in summary
+    header = "| Store | Store hash | Exit code | ok | missing | excess | unverifiable | unknown |"
+    assert header in summary
+    # No token in any output channel.
+    everything = "\n".join([result.out, result.err, result.logs, junit, summary,
+                            json.dumps(report)])
+    for token in THREE_TOKENS.values():
+        assert token not in everything
+
+
+def test_stores_run_concurrently_with_their_own_concurrency(
+    tmp_path: Path, stores: MultiStore, table: ScopeTable,
+) -> None:
+    stores.add_fault(Fault(FaultKind.LATENCY, delay=0.05))
+    csv_text = THREE_STORES.replace("Birch & Co,bbb222,BIRCH_TOKEN\n", "")
+    started = time.monotonic()
+    result, report, _, _ = _run(tmp_path, stores, csv_text, dict(THREE_TOKENS),
+                                "--concurrency", "4", "--max-in-flight", "8")
+    elapsed = time.monotonic() - started
+    assert result.code == exitcodes.FAILED, result.out
+    assert report is not None
+    requests = report["summary"]["requests_sent"]
+    # Two stores at once, four requests each: well below one request after the other.
+    sequential = requests * 0.05
+    assert elapsed < sequential * 0.75, (elapsed, sequential)
+    assert "2 at a time, 4 requests each" in result.out
+    # The two stores' requests overlap in time: they really ran side by side.
+    windows = {}
+    for request in stores.requests:
+        store_hash = request.path.split("/")[2]
+        first, last = windows.get(store_hash, (request.received_at, request.received_at))
+        windows[store_hash] = (min(first, request.received_at), max(last, request.received_at))
+    (a_first, a_last), (c_first, c_last) = windows["aaa111"], windows["ccc333"]
+    assert a_first < c_last and c_first < a_last
+
+
+def test_a_429_storm_or_a_timeout_at_one_store_never_stops_the_others(
+    stores: MultiStore, table: ScopeTable,
+) -> None:
+    entries = [
+        StoreEntry(2, "Acme", "aaa111", "ACME_TOKEN"),
+        StoreEntry(3, "Storm", "ddd444", "ACME_TOKEN"),
+        StoreEntry(4, "Silent", "eee555", "ACME_TOKEN"),
+    ]
+    with FakeStore(store_hash="ddd444") as storm, FakeStore(store_hash="eee555") as silent:
+        storm.grant(EXACT_TOKEN, required_scopes(table))
+        storm.add_fault(Fault(FaultKind.RATE_LIMIT))
+        silent.grant(EXACT_TOKEN, required_scopes(table))
+        silent.add_fault(Fault(FaultKind.TIMEOUT))
+        elsewhere = {"ddd444": storm.url, "eee555": silent.url}
+
+        def checker(table: ScopeTable, inputs: Any, options: CheckOptions, cancel: Any) -> Report:
+            # The same API URL for all in the file; two stores are sent to misbehaving servers.
+            url = elsewhere.get(inputs.store_hash, inputs.api_url)
+            return batch.check(table, replace(inputs, api_url=url), options, cancel=cancel)
+
+        result = run_batch(
+            table, entries, stores.url,
+            CheckOptions(policy=FAST_POLICY, timeout=0.2, deadline=1.0), ENV, checker=checker,
+        )
+    acme, storm_outcome, silent_outcome = result.outcomes
+    assert acme.exit_code == exitcodes.OK
+    assert storm_outcome.exit_code == exitcodes.INCOMPLETE
+    assert silent_outcome.exit_code == exitcodes.INCOMPLETE
+    assert result.exit_code == exitcodes.INCOMPLETE
+
+
+def test_a_store_that_crashes_or_lacks_its_token_leaves_the_others_running(
+    stores: MultiStore, table: ScopeTable,
+) -> None:
+    entries = [
+        StoreEntry(2, "Acme", "aaa111", "ACME_TOKEN"),
+        StoreEntry(3, "Broken", "bbb222", "BROKEN_TOKEN"),
+        StoreEntry(4, "Unset", "ccc333", "UNSET_TOKEN"),
+    ]
+
+    def checker(table: ScopeTable, inputs: Any, options: CheckOptions, cancel: Any) -> Report:
+        if inputs.store_hash == "bbb222":
+            raise RuntimeError(f"bug holding {inputs.access_token.reveal()}")
+        return batch.check(table, inputs, options, cancel=cancel)
+
+    result = run_batch(
+        table, entries, stores.url, CheckOptions(policy=FAST_POLICY),
+        {"ACME_TOKEN": EXACT_TOKEN, "BROKEN_TOKEN": CANARY_TOKEN}, checker=checker,
+    )
+    acme, broken, unset = result.outcomes
+    assert acme.exit_code == exitcodes.OK
+    assert broken.exit_code == exitcodes.INCOMPLETE and "RuntimeError" in (broken.error or "")
+    assert unset.exit_code == exitcodes.BAD_INPUT and "UNSET_TOKEN is not set" in (
+        unset.error or "")
+    assert result.exit_code == exitcodes.BAD_INPUT
+    assert leaks_in({"errors": " ".join(o.error or "" for o in result.outcomes)}) == []
+
+
+@pytest.mark.parametrize("codes, worst", [
+    ([0, 4, 1, 3, 2], 2), ([0, 4, 1, 3], 3), ([4, 1, 0], 1), ([0, 4], 4), ([0, 0], 0), ([], 0),
+])
+def test_exit_code_is_the_worst_in_the_order_2_3_1_4_0(codes: list[int], worst: int) -> None:
+    assert worst_exit_code(codes) == worst
+
+
+def test_the_help_documents_the_file_and_the_exit_code_order(capsys: pytest.CaptureFixture[str]
+                                                             ) -> None:
+    assert cli.main(["check-many", "--help"]) == 0
+    text = capsys.readouterr().out
+    assert "name,store_hash,token_env" in text
+    assert "2 > 3 > 1 > 4 > 0" in text
+    assert cli.DEFAULT_MAX_IN_FLIGHT == batch.DEFAULT_MAX_IN_FLIGHT
+    assert cli.MAX_IN_FLIGHT == batch.MAX_IN_FLIGHT_RANGE
+    assert cli.BATCH_CONCURRENCY == batch.DEFAULT_CONCURRENCY
+    assert "(default 4)" in text
+
+
+@pytest.mark.parametrize("max_in_flight, concurrency, expected", [
+    (32, 8, (4, 8)), (32, 1, (32, 1)), (4, 8, (1, 4)), (1, 16, (1, 1)), (30, 8, (3, 8)),
+])
+def test_the_plan_never_exceeds_the_global_cap(
+    max_in_flight: int, concurrency: int, expected: tuple[int, int]
+) -> None:
+    assert plan(max_in_flight, concurrency) == expected
+    at_once, per_store = plan(max_in_flight, concurrency)
+    assert at_once * per_store <= max_in_flight
+
+
+# --- the stores file: credentials never in it, every problem before anything is sent ---
+
+
+ENV = {"ACME_TOKEN": EXACT_TOKEN}
+
+
+@pytest.mark.parametrize("csv_text, words", [
+    ("name,store_hash,token_env\nBirch,bbb222,ACME_TOKEN\nAcme,aaa111," + EXACT_TOKEN + "\n",
+     "line 3, column token_env: holds the value of one of the token variables"),
+    ("name,store_hash,token_env\nAcme,aaa111,exacttokenfffff0000000000000000009\n",
+     "column token_env: looks like an Access Token"),
+    ("name,store_hash,token_env\nAcme,abcdefghijklmnopqrstu1234,ACME_TOKEN\n",
+     "column store_hash: looks like an Access Token or Client ID"),
+    ("name,store_hash,token_env\n" + EXACT_TOKEN + ",aaa111,ACME_TOKEN\n",
+     "column name: holds the value"),
+    ("name,store_hash,token_env,notes\nAcme,aaa111,ACME_TOKEN,q9w8e7r6t5y4u3i2o1p0a9s8d7\n",
+     "column notes: looks like an Access Token"),
+    ("name,store_hash,access_token\nAcme,aaa111,x\n", "the header lacks token_env"),
+    ("name,store_hash,token_env,access_token\nAcme,aaa111,ACME_TOKEN,x\n",
+     "a column is named like a credential"),
+    ("name,store_hash,token_env\nAcme,aaa111,ACME-TOKEN\n", "not an environment variable name"),
+    ("name,store_hash,token_env\nAcme,aaa111,ACME_TOKEN\nAcme,bbb222,ACME_TOKEN\n",
+     "the same name as line 2"),
+    ("name,store_hash,token_env\nAcme,{store_hash},ACME_TOKEN\n", "{placeholder}"),
+    ("name,store_hash,token_env\n", "no store rows"),
+    ("", "the file is empty"),
+    ("name,store_hash,token_env\nAcme,aaa111\n", "has 2 cells; the header has 3"),
+])
+def test_bad_stores_files_are_refused_before_anything_is_sent(
+    tmp_path: Path, stores: MultiStore, csv_text: str, words: str,
+) -> None:
+    result, report, junit, summary = _run(tmp_path, stores, csv_text, dict(ENV))
+    assert result.code == exitcodes.BAD_INPUT, result.out + result.err
+    assert words in result.err, result.err
+    assert result.err.count("\n") == 1
+    assert "Nothing was sent." in result.err
+    assert stores.requests == []
+    assert report is None and junit is None and summary is None
+    for secret in (EXACT_TOKEN, "exacttokenfffff", "abcdefghijklmnopqrstu", "q9w8e7r6t5"):
+        assert secret not in result.out + result.err + result.logs
+
+
+def test_a_pasted_api_path_comments_and_a_spreadsheet_bom_are_accepted() -> None:
+    text = ("\ufeffName, Store_Hash ,TOKEN_ENV\n# a comment row\n\n"
+            "Acme,https://api.bigcommerce.com/stores/aaa111/v3/,ACME_TOKEN\n")
+    assert parse_stores(text.removeprefix("\ufeff"), "s.csv", {}) == [
+        StoreEntry(4, "Acme", "aaa111", "ACME_TOKEN")]
+
+
+def test_a_token_in_a_cell_is_never_repeated_in_the_message() -> None:
+    token = "zq" + "7" * 29
+    with pytest.raises(StoresFileError) as caught:
+        parse_stores(f"name,store_hash,token_env\nAcme,{token},A\n", "s.csv", {})
+    assert token[:8] not in str(caught.value)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends a POSIX SIGINT")
+def test_ctrl_c_stops_every_store_sends_nothing_more_and_exits_130(
+    tmp_path: Path, stores: MultiStore,
+) -> None:
+    stores.add_fault(Fault(FaultKind.LATENCY, delay=0.4))
+    stores_file = tmp_path / "stores.csv"
+    stores_file.write_text("name,store_hash,token_env\n" + "".join(
+        f"Store {n},aaa111,ACME_TOKEN\n" for n in range(6)), encoding="utf-8")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("BIGCOMMERCE_")},
+        "BIGCOMMERCE_API_URL": stores.url, "ACME_TOKEN": EXACT_TOKEN,
+    }
+    env.pop("GITHUB_STEP_SUMMARY", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bc_scopes.checker.cli", "check-many", str(stores_file),
+         "--concurrency", "2", "--max-in-flight", "6"],
+        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while len(stores.requests) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(stores.requests) >= 3, "the check never got going"
+    signalled_at = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=10)
+    assert process.returncode == exitcodes.INTERRUPTED, out + err
+    assert err.count("\n") == 1 and "interrupted" in err and "Traceback" not in err
+    late = [r.api_path for r in stores.requests if r.received_at > signalled_at + 0.05]
+    assert late == [], f"requests sent after Ctrl-C: {late}"
+    assert store_lines(out) == [] and "Exit code" not in out
+
+
+def test_the_cli_exits_130_when_interrupted(tmp_path: Path, stores: MultiStore,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "run_batch", interrupted)
+    result, report, _, _ = _run(tmp_path, stores, THREE_STORES, dict(THREE_TOKENS))
+    assert result.code == exitcodes.INTERRUPTED
+    assert "interrupted" in result.err and report is None
+
+
+def test_store_lines_name_what_to_look_at(table: ScopeTable) -> None:
+    from bc_scopes.checker.render import render_store_line
+
+    outcome = StoreOutcome(StoreEntry(2, "A\x1b[31m", "aaa111", "A_TOKEN"), error="x is unset")
+    line = render_store_line(outcome, 1, 12)
+    assert line.startswith("[ 1/12] A") and "\x1b" not in line and "exit 2 bad input" in line

@@ -1,0 +1,247 @@
+"""The built wheel, installed into a new venv, works outside any clone.
+
+The commands run here are the ones on the guide's "Verify your credentials" page,
+read from docs/verify.md: its one-line install (pipx or uvx from the repository,
+which build this same wheel) and every `bc-scopes` command it shows, with the
+environment variables it sets. They run from a folder outside the repository,
+with no PYTHONPATH, against fake stores on 127.0.0.1. The same venv was made by the
+GitHub Action's install step, whose check step then runs its self-test (the demo).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import tarfile
+import tomllib
+import zipfile
+from collections.abc import Iterator
+from email.parser import Parser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support.docs import DOCS_DIR, REPO_ROOT
+from support.store import EXACT_TOKEN, required_scopes, with_level
+
+from bc_scopes.checker.check import check
+from bc_scopes.checker.inputs import CheckInputs
+from bc_scopes.checker.secrets import Secret
+from bc_scopes.fakestore.server import FakeStore
+from bc_scopes.model import ScopeTable
+
+from .conftest import (
+    Built,
+    Installed,
+    clean_env,
+    github_outputs,
+    run,
+    run_action_step,
+)
+
+VERIFY_PAGE = DOCS_DIR / "verify.md"
+FENCE = re.compile(r"^(?P<indent> *)```(?P<lang>[\w-]*)\s*$")
+SHELLS = {"sh", "powershell"}
+RUNTIME_DEPENDENCIES = {"pyyaml", "jsonschema", "requests", "junitparser", "rich"}
+SECOND_TOKEN = "secondtoken00000000000000000007"
+
+
+def page_blocks(text: str) -> list[tuple[str, list[str]]]:
+    """(language, lines) of every fenced block of a page, tabs' indented blocks included."""
+    blocks: list[tuple[str, list[str]]] = []
+    current: tuple[str, int, list[str]] | None = None
+    for line in text.splitlines():
+        fence = FENCE.match(line)
+        if current is None and fence and fence["lang"]:
+            current = (fence["lang"], len(fence["indent"]), [])
+        elif current is not None and fence and not fence["lang"]:
+            blocks.append((current[0], current[2]))
+            current = None
+        elif current is not None:
+            current[2].append(line[current[1]:])
+    return blocks
+
+
+def page_commands() -> list[str]:
+    """Every command line of the page's shell blocks, comments dropped."""
+    text = VERIFY_PAGE.read_text(encoding="utf-8")
+    return [line.split(" # ")[0].strip() for lang, lines in page_blocks(text) if lang in SHELLS
+            for line in lines if line.strip() and not line.strip().startswith("#")]
+
+
+def repository_url() -> str:
+    pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    url: str = pyproject["project"]["urls"]["Source"]
+    return url
+
+
+class MultiStore(FakeStore):
+    """One fake server for several stores (one API URL, as on BigCommerce)."""
+
+    def __init__(self) -> None:
+        super().__init__(store_hash="multistore0")
+        self.owners: dict[str, str] = {}
+
+    def grant_store(self, store_hash: str, token: str, scopes: set[str]) -> None:
+        self.grant(token, scopes)
+        self.owners[token] = store_hash
+
+    def decide(self, method: str, path: str, token: str | None, body: bytes,
+               accept_writes: bool) -> tuple[int, Any]:
+        parts = path.split("/", 3)
+        if len(parts) == 4 and parts[1] == "stores" and self.owners.get(token or "") == parts[2]:
+            path = f"/stores/{self.store_hash}/{parts[3]}"
+        return super().decide(method, path, token, body, accept_writes)
+
+
+@pytest.fixture
+def stores(table: ScopeTable) -> Iterator[MultiStore]:
+    with MultiStore() as server:
+        exact = required_scopes(table)
+        server.grant_store("abc123", EXACT_TOKEN, exact)
+        server.grant_store("def456", SECOND_TOKEN, with_level(table, exact, "orders", "none"))
+        yield server
+        assert server.mutations == []
+
+
+# --- what the build produced -------------------------------------------------------------
+
+
+def test_wheel_and_sdist_carry_the_table_equal_to_the_top_level_sources(built: Built) -> None:
+    with zipfile.ZipFile(built.wheel) as wheel:
+        names = set(wheel.namelist())
+        for name in ("scopes.yaml", "scopes.schema.json"):
+            assert wheel.read(f"bc_scopes/data/{name}") == (REPO_ROOT / name).read_bytes()
+    assert not any(name.startswith("bc_scopes/devtools") for name in names)
+    assert "bc_scopes/fakestore/routes.json" in names
+    with tarfile.open(built.sdist) as sdist:
+        members = {member.name.split("/", 1)[1] for member in sdist.getmembers() if "/" in
+                   member.name}
+    assert {"scopes.yaml", "scopes.schema.json", "setup.py", "requirements.lock"} <= members
+    assert not any(name.startswith(("bc_scopes/devtools", "tests/", "docs/")) for name in members)
+    print(f"wheel {built.wheel.name}: {built.wheel.stat().st_size:,} bytes")
+    _assert_only_runtime_dependencies(built)
+
+
+def _assert_only_runtime_dependencies(built: Built) -> None:
+    with zipfile.ZipFile(built.wheel) as wheel:
+        [metadata] = [name for name in wheel.namelist() if name.endswith(".dist-info/METADATA")]
+        message = Parser().parsestr(wheel.read(metadata).decode("utf-8"))
+    required = [value for value in message.get_all("Requires-Dist") or []
+                if "extra ==" not in value]
+    names = {re.split(r"[<>=!~; \[]", value, maxsplit=1)[0].lower() for value in required}
+    assert names == RUNTIME_DEPENDENCIES
+    assert message["Requires-Python"] == ">=3.11"
+    closure = [line for line in built.runtime_lock.read_text().splitlines()
+               if line and not line.startswith(" ")]
+    print(f"runtime dependencies: {len(names)} direct, {len(closure) - 1} with transitive ones")
+
+
+# --- the installed command, outside the repository ----------------------------------------
+
+
+def _assert_packaged_table_not_the_repository(installed: Installed) -> None:
+    code = ("import bc_scopes.model as m, importlib.util as u; print(m.default_scopes_file()); "
+            "print(u.find_spec('bc_scopes.devtools'))")
+    result = run([installed.python, "-c", code], cwd=installed.outside)
+    assert result.returncode == 0, result.stderr
+    table_path, devtools = result.stdout.strip().splitlines()
+    assert Path(table_path).is_relative_to(installed.venv), table_path
+    assert Path(table_path).read_bytes() == (REPO_ROOT / "scopes.yaml").read_bytes()
+    assert devtools == "None"
+
+
+def test_the_page_leads_with_a_one_line_install_of_this_repository() -> None:
+    commands = page_commands()
+    url = "git+" + repository_url()
+    installs = [command for command in commands if command.startswith(("pipx", "uvx", "pip"))]
+    assert installs[0] == f"pipx install {url}"
+    assert [command.split(" bc-scopes ")[0] for command in installs[1:]] == [f"uvx --from {url}"]
+
+
+def _as_installed(command: str) -> list[str] | None:
+    """The page's command as this test runs it: `uvx --from URL bc-scopes ...` is the same
+    command in the venv; the pipx line is the install the fixture did."""
+    words = shlex.split(command)
+    if words[:2] == ["pipx", "install"]:
+        return None
+    if words[:1] == ["uvx"]:
+        words = words[words.index("bc-scopes"):]
+    return words
+
+
+def test_every_command_on_the_page_works_from_the_installed_wheel(
+    installed: Installed, stores: MultiStore, table: ScopeTable,
+) -> None:
+    """One test, so that one xdist worker builds the venv (a session fixture is per worker)."""
+    _assert_packaged_table_not_the_repository(installed)
+    _assert_the_action_s_check_step_runs_the_demo(installed)
+    env = clean_env(BIGCOMMERCE_API_URL=stores.url, NO_COLOR="1")
+    ran: dict[str, int] = {}
+    csv_text = next("\n".join(lines) + "\n" for lang, lines in
+                    page_blocks(VERIFY_PAGE.read_text(encoding="utf-8")) if lang == "csv")
+    (installed.outside / "stores.csv").write_text(csv_text, encoding="utf-8")
+    for command in page_commands():
+        assignment = re.match(r"^(?:export\s+|\$env:)(\w+)\s*=\s*(.*)$", command)
+        if assignment:
+            name, value = assignment.groups()
+            env[name] = value.strip("\"'")
+            continue
+        words = _as_installed(command)
+        if words is None:
+            continue
+        assert words[0] == "bc-scopes", command
+        # What the user pastes at the prompt, or what their token files hold.
+        run_env = {**env, "BIGCOMMERCE_ACCESS_TOKEN": EXACT_TOKEN, "ACME_TOKEN": EXACT_TOKEN,
+                   "BIRCH_TOKEN": SECOND_TOKEN}
+        extra = ["--json", "check.json"] if words[1] == "check" else []
+        result = run([installed.bc_scopes, *words[1:], *extra], cwd=installed.outside,
+                     env=run_env)
+        ran[words[1]] = result.returncode
+        if words[1] == "demo":
+            assert result.returncode == 0, result.stdout + result.stderr
+            assert "scope table " + table.version in result.stdout
+        elif words[1] == "check":
+            assert result.returncode == 0, result.stdout + result.stderr
+            _assert_same_verdicts_as_in_process(installed.outside / "check.json", stores, table)
+        elif words[1] == "check-many":
+            assert result.returncode == 1, result.stdout + result.stderr  # Birch lacks Orders
+            lines = [line for line in result.stdout.splitlines() if line.startswith("[")]
+            assert len(lines) == 2
+            assert any("Acme Outdoor (abc123): exit 0" in line for line in lines)
+            assert any("Birch & Co (def456): exit 1" in line and "Orders" in line
+                       for line in lines)
+            report = json.loads((installed.outside / "stores-report.json").read_text())
+            assert [store["exit_code"] for store in report["stores"]] == [0, 1]
+        for secret in (EXACT_TOKEN, SECOND_TOKEN):
+            assert secret not in result.stdout + result.stderr
+    assert set(ran) == {"demo", "check", "check-many"}, ran
+
+
+def _assert_same_verdicts_as_in_process(
+    report_path: Path, stores: MultiStore, table: ScopeTable,
+) -> None:
+    report = json.loads(report_path.read_text())
+    installed_verdicts = {entry["id"]: entry["verdict"] for entry in report["scopes"]}
+    assert report["store_hash"] == "abc123" and report["table_version"] == table.version
+    here = check(table, CheckInputs("abc123", stores.url, Secret(EXACT_TOKEN)))
+    assert installed_verdicts == {result.row.id: result.verdict.value for result in here.rows}
+    assert set(installed_verdicts.values()) <= {"ok", "unverifiable"}
+
+
+def _assert_the_action_s_check_step_runs_the_demo(installed: Installed) -> None:
+    """The action's self-test, as its workflow runs it on GitHub: `fake-store: "true"`."""
+    work = installed.outside / "action"
+    work.mkdir()
+    result = run_action_step("check", work, {
+        **installed.github_env, "VENV_PYTHON": str(installed.python), "BC_FAKE_STORE": "true",
+        "BC_STRICT": "false", "BC_STORES_FILE": "", "BC_API_URL": "", "BC_REPORT_DIR": "reports",
+        "BIGCOMMERCE_STORE_HASH": "", "BIGCOMMERCE_ACCESS_TOKEN": "",
+    })
+    assert result.returncode == 0, result.stdout + result.stderr
+    outputs = github_outputs(Path(installed.github_env["GITHUB_OUTPUT"]))
+    assert outputs["exit-code"] == "0"
+    assert json.loads((work / outputs["json-path"]).read_text())["exit_code"] == 0
+    summary = Path(installed.github_env["GITHUB_STEP_SUMMARY"]).read_text()
+    assert "BigCommerce scope check" in summary
