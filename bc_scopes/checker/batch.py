@@ -9,8 +9,8 @@ without its value being printed.
 Each store gets its own `check()` call, so its own client, concurrency, rate
 gate and cancel event: one store's quota is never spent by another, and one
 store's failure (a rejected token, a 429 storm, a timeout, even a bug) never
-stops the others. The requests in flight over all stores are capped by running
-at most `max_in_flight // concurrency` stores at once.
+stops the others. The requests in flight over all stores are capped by one
+semaphore that every store's client takes around each request.
 
 The exit code is the worst store's, in the order 2 > 3 > 1 > 4 > 0.
 """
@@ -304,10 +304,16 @@ class _Shared:
 
 
 def plan(max_in_flight: int, concurrency: int) -> tuple[int, int]:
-    """(stores at once, each store's concurrency) so that at most `max_in_flight`
-    requests are in flight over all stores."""
+    """(stores at once, each store's concurrency).
+
+    The cap itself is a semaphore every store's client takes around each request, so
+    one store's quota is never spent by another and the stores together never have
+    more than `max_in_flight` requests on the wire. As many stores run at once as
+    there are slots, so the slots stay busy while some stores wait out their own
+    rate-limit pauses.
+    """
     per_store = max(1, min(concurrency, max_in_flight))
-    return max(1, max_in_flight // per_store), per_store
+    return max(1, max_in_flight), per_store
 
 
 def run_batch(
@@ -321,7 +327,7 @@ def run_batch(
     progress: BatchProgress | None = None,
     checker: Callable[..., Report] = check,
 ) -> BatchResult:
-    """Check every store, `max_in_flight // concurrency` at a time, on daemon threads.
+    """Check every store on daemon threads, never more than `max_in_flight` requests at once.
 
     Every store's inputs are resolved before the first request: a store whose token
     variable is missing ends with exit 2 and sends nothing, and the others run. On
@@ -333,6 +339,7 @@ def run_batch(
     store_options = CheckOptions(
         strict=options.strict, concurrency=per_store, timeout=options.timeout,
         deadline=options.deadline, policy=options.policy, only_rows=options.only_rows,
+        in_flight=threading.BoundedSemaphore(max_in_flight),
     )
     outcomes: list[StoreOutcome] = [StoreOutcome(entry) for entry in entries]
     todo: queue.Queue[tuple[int, CheckInputs]] = queue.Queue()

@@ -307,9 +307,10 @@ def command_check_many(args: argparse.Namespace, policy: RetryPolicy | None) -> 
     except (InputError, ScopeFileError, OptionError) as error:
         return _fail(str(error))
     try:
-        at_once, per_store = plan(args.max_in_flight, options.concurrency)
+        _, per_store = plan(args.max_in_flight, options.concurrency)
         sys.stdout.write(render_batch_header(
-            table.version, len(entries), args.stores_file, api_url, at_once, per_store
+            table.version, len(entries), args.stores_file, api_url, args.max_in_flight,
+            per_store,
         ))
         sys.stdout.flush()
         progress = progress_for(len(entries))

@@ -301,12 +301,12 @@ def render_store_line(outcome: StoreOutcome, done: int, total: int) -> str:
 
 
 def render_batch_header(table_version: str, stores: int, source: str, api_url: str,
-                        stores_at_once: int, concurrency: int) -> str:
+                        max_in_flight: int, concurrency: int) -> str:
     noun = "store" if stores == 1 else "stores"
     return printable(
         f"bc-scopes {__version__} (scope table {table_version}): checking {stores} {noun} "
-        f"from {source} at {api_url}, {stores_at_once} at a time, {concurrency} requests "
-        "each at most"
+        f"from {source} at {api_url}, at most {max_in_flight} requests at once, "
+        f"{concurrency} per store"
     ) + "\n"
 
 

@@ -31,7 +31,6 @@ from bc_scopes.checker.batch import (
     StoreOutcome,
     StoresFileError,
     parse_stores,
-    plan,
     run_batch,
     worst_exit_code,
 )
@@ -185,7 +184,7 @@ def test_stores_run_concurrently_with_their_own_concurrency(
     # Two stores at once, four requests each: well below one request after the other.
     sequential = requests * 0.05
     assert elapsed < sequential * 0.75, (elapsed, sequential)
-    assert "2 at a time, 4 requests each" in result.out
+    assert "at most 8 requests at once, 4 per store" in result.out
     # The two stores' requests overlap in time: they really ran side by side.
     windows = {}
     for request in stores.requests:
@@ -273,15 +272,26 @@ def test_the_help_documents_the_file_and_the_exit_code_order(capsys: pytest.Capt
     assert "(default 4)" in text
 
 
-@pytest.mark.parametrize("max_in_flight, concurrency, expected", [
-    (32, 8, (4, 8)), (32, 1, (32, 1)), (4, 8, (1, 4)), (1, 16, (1, 1)), (30, 8, (3, 8)),
-])
-def test_the_plan_never_exceeds_the_global_cap(
-    max_in_flight: int, concurrency: int, expected: tuple[int, int]
+def test_the_global_cap_holds_across_stores(
+    tmp_path: Path, stores: MultiStore, table: ScopeTable,
 ) -> None:
-    assert plan(max_in_flight, concurrency) == expected
-    at_once, per_store = plan(max_in_flight, concurrency)
-    assert at_once * per_store <= max_in_flight
+    """Six stores, three slots: the server never sees more than three requests at once."""
+    tokens = {}
+    for number in range(6):
+        token = f"captoken{number}" + "0" * 23
+        stores.grant_store(f"cap{number}", token, required_scopes(table))
+        tokens[f"CAP_TOKEN_{number}"] = token
+    csv_text = "name,store_hash,token_env\n" + "".join(
+        f"Store {number},cap{number},CAP_TOKEN_{number}\n" for number in range(6)
+    )
+    stores.add_fault(Fault(FaultKind.LATENCY, delay=0.05))
+    result, _, _, _ = _run(tmp_path, stores, csv_text, tokens, "--max-in-flight", "3")
+    assert result.code == exitcodes.OK, result.out + result.err
+    arrivals = sorted(r.received_at for r in stores.requests)
+    assert len(arrivals) == 6 * 40
+    # A request holds its slot at least the 50 ms the server waits before answering.
+    busiest = max(sum(1 for t in arrivals if start <= t < start + 0.045) for start in arrivals)
+    assert busiest <= 3
 
 
 # --- the stores file: credentials never in it, every problem before anything is sent ---
