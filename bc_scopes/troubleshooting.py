@@ -3,6 +3,11 @@
 The checker prints `problem.fix` and links to `problem.anchor` on the guide's
 troubleshooting page; the guide renders its sections from the same records.
 Anchors are public (support links to them): never rename one.
+
+`symptom` and `cause` appear only on the troubleshooting page, so they may cite that
+page's Sources list (`[label](#source-…)`); `fix` is also printed in a terminal, so it
+holds no links. Problems met in the control panel, before the checker can run, are
+written on the page itself (docs/troubleshooting.md), above these sections.
 """
 
 from __future__ import annotations
@@ -64,7 +69,8 @@ PROBLEMS: tuple[Problem, ...] = (
         title="Every scope is missing",
         symptom="The token is accepted, but every scope row comes back missing.",
         cause=(
-            "The API account was created with the Stencil-CLI token type, or every scope was left "
+            "The API account was created with the Stencil-CLI token type, which is meant for "
+            "theme work ([BigCommerce Help Center](#source-kb-accounts)), or every scope was left "
             "at None."
         ),
         fix=(
@@ -77,10 +83,15 @@ PROBLEMS: tuple[Problem, ...] = (
         anchor="missing-scope",
         title="A scope is missing",
         symptom="A row shows `missing`: the token holds less than the guide requires.",
-        cause="The scope was set too low when the API account was created.",
+        cause=(
+            "The scope was set too low when the API account was created. BigCommerce's "
+            "documentation says that the scopes of a store-level API account cannot be changed "
+            "once it is saved ([BigCommerce developer docs](#source-d-accounts), "
+            "[BigCommerce docs change 1405](#source-pr1405))."
+        ),
         fix=(
-            "Scopes of a store-level API account cannot be edited. Create a new API account with "
-            "the required levels and share the new credentials."
+            "Create a new API account with the required levels and share the new credentials. "
+            "Delete the old account only after DropStream works with the new one."
         ),
         exit_code=1,
     ),
@@ -91,10 +102,10 @@ PROBLEMS: tuple[Problem, ...] = (
         cause="The scope was set above the required level, often Modify where Read-only is enough.",
         fix=(
             "The integration still works. To follow least privilege, create a new API account with"
-            " the required levels and delete the old one. Rows marked \"must stay None\" (such as"
-            " Create payments) are the exception: holding them fails the check (exit code 1),"
-            " because they let the account take payments, act as a shopper or seize other apps'"
-            " data."
+            " the required levels and, once DropStream works with it, delete the old one. Rows"
+            ' marked "must stay None" (such as Create payments) are the exception: holding them'
+            " fails the check (exit code 1), because they let the account take payments, act as a"
+            " shopper or seize other apps' data."
         ),
         exit_code=0,
     ),
