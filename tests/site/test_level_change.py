@@ -58,6 +58,14 @@ def rendered_levels(site_dir: Path) -> dict[str, str]:
             for tr in table.select("tbody > tr")}
 
 
+def drawn_levels(site_dir: Path) -> dict[str, str]:
+    """Row id -> the level shown in the drop-down of the scope-form illustration."""
+    html = (site_dir / "scopes" / "index.html").read_text(encoding="utf-8")
+    figure = BeautifulSoup(html, "html.parser").select_one('[data-bc-figure="scope-form"]')
+    return {group["data-row-id"]: group.select_one("text").get_text()
+            for group in figure.select("g[data-row-id]")}
+
+
 def test_one_level_change_shows_on_the_page(
     table, built_site, mkdocs_build, tmp_path
 ) -> None:
@@ -76,3 +84,6 @@ def test_one_level_change_shows_on_the_page(
     assert {k: v for k, v in after.items() if k != row.id} == {
         k: v for k, v in before.items() if k != row.id
     }
+    # The illustration of the control panel's form follows the same change.
+    assert drawn_levels(built_site)[row.id] == level_label(row.required)
+    assert drawn_levels(tmp_path / "site")[row.id] == level_label(new_level)
