@@ -8,6 +8,7 @@ or `_md` (Markdown) on the way out.
 from __future__ import annotations
 
 import html
+import textwrap
 from typing import Any
 
 from bc_scopes import __version__, exitcodes
@@ -46,30 +47,120 @@ def _cell(text: str, width: int) -> str:
     return text.ljust(width) if len(text) < width else text + " "
 
 
+WIDTH = 100  # the report fits a 100-column terminal and the guide's code block
+
+
+def _wrap(text: str, indent: str = "", more: str | None = None) -> list[str]:
+    """`text` folded at word boundaries to WIDTH columns (URLs are never broken)."""
+    return textwrap.wrap(
+        text, WIDTH, initial_indent=indent, subsequent_indent=more if more is not None else indent,
+        break_long_words=False, break_on_hyphens=False,
+    ) or [indent.rstrip()]
+
+
+def headline(report: Report) -> str:
+    """One line a person reads first: what is confirmed, and what still needs them."""
+    counts = report.summary
+    parts = [f"{counts['ok']} of {len(report.rows)} confirmed"]
+    for verdict, words in (
+        ("missing", "missing"), ("excess", "higher than needed"),
+        ("unverifiable", "to confirm by eye"), ("unknown", "could not be checked"),
+    ):
+        if counts[verdict]:
+            parts.append(f"{counts[verdict]} {words}")
+    return "Result: " + " \u00b7 ".join(parts)
+
+
+def _fix_section(report: Report, diagnosed: bool) -> list[str]:
+    """One instruction for every row to change: a single new API account fixes them all."""
+    rows = [
+        result for result in report.rows
+        if result.verdict is Verdict.EXCESS
+        or (result.verdict is Verdict.MISSING and not diagnosed)
+    ]
+    if not rows:
+        return []
+    lines = ["", *_wrap(
+        "To fix: create one new API account with these rows changed (the scopes of an "
+        "existing account cannot be edited), and delete the old account once DropStream "
+        "works with the new one:"
+    )]
+    for result in rows:
+        need = level_label(result.row.required)
+        now = detected_text(result)
+        warning = ""
+        if result.verdict is Verdict.EXCESS:
+            warning = f" It must stay {need}." if result.row.excess_fails else (
+                " Higher works, but grants more than DropStream needs."
+            )
+        lines += _wrap(f"- {result.row.name}: set {need} (now {now}).{warning}", "  ", "    ")
+        lines.append(f"    {report.row_url(result)}")
+    return lines
+
+
+def _confirm_section(report: Report) -> list[str]:
+    rows = [result for result in report.rows if result.verdict is Verdict.UNVERIFIABLE]
+    if not rows:
+        return []
+    lines = ["", *_wrap(
+        "Confirm by eye in the control panel, on the API account's page (no request can "
+        "show these levels without changing the store):"
+    )]
+    for result in rows:
+        lines += _wrap(f"- {result.row.name}: {fix_for(result)}", "  ", "    ")
+        lines.append(f"    {report.row_url(result)}")
+    return lines
+
+
+def _unknown_section(report: Report) -> list[str]:
+    rows = [result for result in report.rows if result.verdict is Verdict.UNKNOWN]
+    if not rows:
+        return []
+    lines = ["", "Could not be checked (run the check again once the cause is fixed):"]
+    for result in rows:
+        lines += _wrap(f"- {result.row.name}: {fix_for(result)}", "  ", "    ")
+        if result.anchor:
+            lines.append(f"    Help: {report.help_url(result.anchor)}")
+    return lines
+
+
+def _column_widths(report: Report) -> list[int]:
+    """The table's column widths; the first grows to the longest row name (46 at most)."""
+    longest = max((len(result.row.name) for result in report.rows), default=0)
+    first = min(max(COLUMNS[0][1], longest + 2), 46)
+    return [first, *(width for _, width in COLUMNS[1:])]
+
+
 def render_text(report: Report, verbose: bool = False) -> str:
     """The readable report printed at the end of a run (plain text, no colour).
 
-    `verbose` adds every request behind a row and how its answer was read.
+    A headline first, then the table, then what to do, grouped: one list of rows to
+    change on a new account, one list to confirm by eye, one list that could not be
+    checked. `verbose` adds every request behind a row and how its answer was read.
     """
-    lines = _header(report)
+    lines = [wrapped for line in _header(report) for wrapped in _wrap(line)]
     preflight = report.preflight
     if preflight is not None and not preflight.ok:
         anchor = preflight.anchor or "store-unreachable"
         lines += [
             "",
-            f"Stopped before any scope was checked: {preflight.message}",
-            f"    Fix: {problem(anchor).fix}",
+            *_wrap(f"Stopped before any scope was checked: {preflight.message}"),
+            *_wrap(f"Fix: {problem(anchor).fix}", "    "),
             f"    Help: {report.help_url(anchor)}",
             "",
             f"Exit code {report.exit_code}: {exitcodes.MEANINGS[report.exit_code]}.",
         ]
         return "\n".join(printable(line) for line in lines) + "\n"
     if preflight is not None:
-        lines.append(f"Preflight: {preflight.message} The token and the store hash work.")
-    lines += [""] + _safety_lines(report)
+        lines += _wrap(f"Preflight: {preflight.message} The token and the store hash work.")
+    lines += ["", headline(report), ""]
+    for line in _safety_lines(report):
+        indent = "    " if line.startswith("    ") else ""
+        lines += _wrap(line.strip(), indent) if not line.strip().startswith("Help:") else [line]
     if report.safety_stop is not None:
         lines.append("")
-    lines.append("".join(_cell(title, width) for title, width in COLUMNS).rstrip())
+    widths = _column_widths(report)
+    lines.append("".join(map(_cell, (title for title, _ in COLUMNS), widths)).rstrip())
     diagnosed = every_checkable_row_missing(report)
     for result in report.rows:
         cells = (
@@ -78,23 +169,21 @@ def render_text(report: Report, verbose: bool = False) -> str:
             detected_text(result),
             level_label(result.row.required),
         )
-        widths = [width for _, width in COLUMNS]
         lines.append("".join(map(_cell, cells, widths)).rstrip())
-        if result.verdict is not Verdict.OK and not (
-            diagnosed and result.verdict is Verdict.MISSING
-        ):
-            label = "Confirm by eye" if result.verdict is Verdict.UNVERIFIABLE else "Fix"
-            lines.append(f"    {label}: {fix_for(result)}")
-            help_link = f"  Help: {report.help_url(result.anchor)}" if result.anchor else ""
-            lines.append(f"    Guide: {report.row_url(result)}{help_link}")
         if verbose:
-            lines.extend(
-                f"    - {probe.method} {probe.path}: {probe.outcome.value} ({probe.detail})"
-                for probe in result.evidence
-            )
-    lines += ["", _summary_line(report)]
+            for probe in result.evidence:
+                lines += _wrap(
+                    f"- {probe.method} {probe.path}: {probe.outcome.value} ({probe.detail})",
+                    "    ", "      ",
+                )
+    lines += _fix_section(report, diagnosed)
+    lines += _confirm_section(report)
+    lines += _unknown_section(report)
     if diagnosed:
-        lines += ["", *diagnosis(report)]
+        lines += ["", *[wrapped for line in diagnosis(report) for wrapped in _wrap(
+            line.strip(), "    " if line.startswith("    ") else "",
+        )]]
+    lines += ["", *_wrap(_summary_line(report))]
     lines.append(f"Exit code {report.exit_code}: {exitcodes.MEANINGS[report.exit_code]}.")
     return "\n".join(printable(line) for line in lines) + "\n"
 

@@ -90,7 +90,7 @@ def test_excess_is_a_warning_except_on_a_row_that_must_stay_none(check_cli, stor
     payments = check_cli(env=token_with(store, table, "createpayments00000000000000012",
                                         create_payments="create"))
     assert payments.code == 1 and payments.verdicts()["create-payments"] == "excess"
-    assert "Create payments must stay None" in payments.out
+    assert "Create payments: set None (now Create). It must stay None." in payments.out
     assert 'message="Create payments: excess.' in payments.junit
 
 
@@ -279,3 +279,42 @@ def test_an_unexpected_error_exits_4_with_one_line_and_no_detail(check_cli, monk
     assert run.code == 4
     assert run.err.count("\n") == 1 and "internal error (RuntimeError)" in run.err
     assert "internal detail" not in run.err + run.out and "Traceback" not in run.err
+
+
+def test_a_rate_limit_pause_is_counted_down_on_a_terminal():
+    import io
+    import time
+
+    from bc_scopes.checker.cli import WaitCountdown
+
+    stream = io.StringIO()
+    countdown = WaitCountdown(stream)
+    countdown(1.2)
+    time.sleep(1.5)
+    text = stream.getvalue()
+    assert "waiting 2 s: other apps are using the store's API limit" in text
+    assert "waiting 1 s" in text and text.endswith("\r")
+
+
+def test_the_report_leads_with_a_headline_and_fits_100_columns(check_cli, store, table):
+    env = token_with(store, table, "headlinetoken000000000000000014", products="modify")
+    run = check_cli(env=env)
+    lines = run.out.splitlines()
+    headline = next(line for line in lines if line.startswith("Result: "))
+    table_head = next(line for line in lines if line.startswith("Row "))
+    assert lines.index(headline) < lines.index(table_head)
+    assert "1 higher than needed" in headline and "to confirm by eye" in headline
+    assert all(len(line) <= 100 for line in lines), max(lines, key=len)
+    # One grouped instruction for the rows to change, and one list to confirm by eye.
+    assert run.out.count("To fix: create one new API account") == 1
+    assert run.out.count("Confirm by eye in the control panel") == 1
+    assert "- Products: set Read-only (now Modify)" in run.out
+
+
+def test_help_ends_with_an_example_and_the_guides_address(capsys):
+    from bc_scopes.checker import cli
+
+    assert cli.main(["--help"]) == 0
+    tail = capsys.readouterr().out.strip().splitlines()[-4:]
+    assert tail[0].startswith("example") and "bc-scopes check" in tail[1]
+    assert tail[-1].endswith("https://dropstream.github.io/bc-api-credentials/verify/")

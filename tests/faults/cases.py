@@ -109,7 +109,7 @@ MATRIX: list[FaultCase] = [
     ),
     FaultCase(
         "403-with-the-scope-title", 1,
-        "Fix: Create a new API account with Store Logs set to Read-only",
+        "- Store Logs: set Read-only (now None).",
         scopes=without("store_logs_read_only"), changed={"store-logs": "missing"},
     ),
     FaultCase(
