@@ -6,6 +6,8 @@ command produced it. This runs, one after the other so they do not compete for
 the CPU:
 
 * scripts/bench_startup.py  (start-up of `bc-scopes --help`)
+* scripts/bench_first_request.py (process start to the first request of `bc-scopes check`)
+* scripts/bench_batch.py    (check-many over 200 fake stores: wall time against the bound, RSS)
 * scripts/bench_checker.py  (full check against the fake store at 100 ms latency;
   its printed figures are copied as they are)
 * scripts/bench_docs.py     (strict docs build, and the cost of the macros)
@@ -267,7 +269,10 @@ def main() -> int:
     started = time.perf_counter()
     sections = [
         run_benchmark("Start-up", "bench_startup.py", own_figures=True),
+        run_benchmark("First request", "bench_first_request.py", own_figures=True),
         run_benchmark("Checker against the fake store", "bench_checker.py", own_figures=False),
+        run_benchmark("Batch check (check-many) against 200 fake stores", "bench_batch.py",
+                      own_figures=False),
         run_benchmark("Docs build", "bench_docs.py", own_figures=True),
         run_benchmark("Page weight and quality", "bench_pages.py", own_figures=True),
     ]

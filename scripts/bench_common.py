@@ -86,6 +86,7 @@ def mkdocs_environment() -> dict[str, str]:
     """mkdocs without the end-of-life banner, with bc_scopes importable from any copy."""
     env = dict(os.environ)
     env["NO_MKDOCS_2_WARNING"] = "1"
+    env["BC_GIT_DATES"] = "false"  # two builds are compared page by page; no build dates
     env["PYTHONPATH"] = os.pathsep.join(
         part for part in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if part
     )
