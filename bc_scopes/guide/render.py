@@ -166,7 +166,8 @@ def render_scope_table(rows: Sequence[ScopeRow], sources_href: str = "") -> str:
         f'<p class="bc-progress" data-bc-progress aria-live="polite">'
         f'<span data-bc-done>0</span> of {count} set</p>',
         '<p class="bc-tick-note">Tick each row as you set it. The ticks stay in this browser '
-        "tab only and are gone when you close it; nothing is stored or sent anywhere.</p>",
+        "tab only and are gone when you close it; nothing is saved beyond this tab or sent "
+        "anywhere.</p>",
         '<table data-bc-table="scopes">',
         "<thead><tr>"
         '<th scope="col">Resource</th><th scope="col">Access level</th>'

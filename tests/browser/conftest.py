@@ -11,13 +11,54 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+from support.docs import DOCS_DIR, mkdocs_config
 
 from bc_scopes.devtools.static_server import serve_directory
+from bc_scopes.model import load_scope_table
 
-CHROMIUM = Path("/usr/bin/chromium")
 VIEWPORT = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+NOT_FOUND_PAGE = "404.html"
+# The 404 page is the one page MkDocs links absolutely, under site_url's path
+# (/bc-api-credentials/...); the loopback server serves the site at its root.
+PUBLISHED_PREFIX = urlsplit(load_scope_table().guide.site_url).path.lstrip("/")
+
+
+def _site_paths() -> list[str]:
+    """Every page the build writes, as a path relative to site_url: one per Markdown
+    file under docs/ (less `exclude_docs`), plus Material's 404 page.
+
+    tests/browser/test_site_pages.py checks this list against a real build, so a new
+    page, in any folder, is never left out of the browser tests."""
+    config = mkdocs_config()
+    excluded = [line.strip().strip("/") for line in (config.get("exclude_docs") or "").splitlines()
+                if line.strip() and not line.strip().startswith("#")]
+    paths = []
+    for md in DOCS_DIR.rglob("*.md"):
+        relative = md.relative_to(DOCS_DIR)
+        if any(relative.parts[0] == name or relative.as_posix() == name for name in excluded):
+            continue
+        parts = relative.with_suffix("").parts
+        if parts[-1] in ("index", "README"):
+            parts = parts[:-1]
+        paths.append("".join(part + "/" for part in parts))
+    return sorted(paths) + [NOT_FOUND_PAGE]
+
+
+SITE_PATHS = _site_paths()
+
+
+def page_id(path: str) -> str:
+    return path.rstrip("/") or "index"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test that takes `site_path` runs once per built page (see `_site_paths`)."""
+    if "site_path" in metafunc.fixturenames:
+        metafunc.parametrize("site_path", SITE_PATHS, ids=page_id)
 
 
 @pytest.fixture(scope="session")
@@ -44,8 +85,10 @@ def new_page(browser) -> Iterator[PageOpener]:
     recording console errors and requests. Every context is closed after the test."""
     contexts = []
 
-    def open_page(color_scheme: str = "light", viewport: dict[str, int] | None = None):
-        context = browser.new_context(viewport=viewport or VIEWPORT, color_scheme=color_scheme)
+    def open_page(color_scheme: str = "light", viewport: dict[str, int] | None = None,
+                  permissions: list[str] | None = None):
+        context = browser.new_context(viewport=viewport or VIEWPORT, color_scheme=color_scheme,
+                                      permissions=permissions or [])
         contexts.append(context)
         page = context.new_page()
         record = PageRecorder()
@@ -63,3 +106,21 @@ def new_page(browser) -> Iterator[PageOpener]:
 def page(new_page: PageOpener) -> Any:
     """A light-scheme page at the default viewport."""
     return new_page()[0]
+
+
+@pytest.fixture
+def open_site_page(site_url: str) -> Callable[[Any, str], None]:
+    """Open one of SITE_PATHS in `page` and wait for its load event.
+
+    For the 404 page, the absolute /bc-api-credentials/... addresses it loads are
+    answered from the site's root, as they would be on the published site."""
+
+    def goto(page: Any, path: str) -> None:
+        if path == NOT_FOUND_PAGE and PUBLISHED_PREFIX:
+            prefix = site_url + PUBLISHED_PREFIX
+            page.route(prefix + "**", lambda route: route.continue_(
+                url=site_url + route.request.url[len(prefix):]))
+        page.goto(site_url + path)
+        page.wait_for_load_state("load")
+
+    return goto

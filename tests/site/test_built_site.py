@@ -164,7 +164,7 @@ def test_pages_load_nothing_from_other_hosts(read_page, page_paths) -> None:
 
 
 def test_api_path_figure_is_an_accessible_image(read_page) -> None:
-    svg = read_page("/store-hash/").select_one("figure svg")
+    svg = read_page("/store-hash/").select_one("svg.bc-api-path")
     assert svg["role"] == "img"
     label_ids = svg["aria-labelledby"].split()
     texts = [svg.find(id=label_id).get_text() for label_id in label_ids]

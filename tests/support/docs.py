@@ -101,3 +101,18 @@ def run_strict_build(project: Path, site_dir: Path) -> subprocess.CompletedProce
         timeout=BUILD_TIMEOUT_S,
         check=False,
     )
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, whose !ENV or !!python/name tags need not be resolved in tests."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def mkdocs_config() -> dict[str, Any]:
+    """The repository's mkdocs.yml as data (tags such as !ENV read as None)."""
+    loaded: dict[str, Any] = yaml.load(
+        (REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8"), _AnyTagLoader
+    )
+    return loaded

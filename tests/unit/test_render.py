@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import markdown
 import pytest
-import yaml
 from bs4 import BeautifulSoup
+from support.docs import mkdocs_config
 
 from bc_scopes import exitcodes
 from bc_scopes.guide import render
@@ -175,9 +174,7 @@ BLOCK_STARTERS = [
 
 def _guide_markdown() -> markdown.Markdown:
     """Python-Markdown with exactly the extensions and settings the guide builds with."""
-    config = yaml.safe_load(
-        (Path(__file__).resolve().parents[2] / "mkdocs.yml").read_text(encoding="utf-8")
-    )
+    config = mkdocs_config()
     names: list[str] = []
     settings: dict[str, Any] = {}
     for entry in config["markdown_extensions"]:

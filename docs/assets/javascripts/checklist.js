@@ -60,10 +60,28 @@
     update();
   }
 
+  /* The row a link points at (#scope-...), if any. */
+  function targetRow() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var anchor = id ? document.getElementById(id) : null;
+    return anchor && anchor.classList.contains("bc-anchor") ? anchor.closest("tr") : null;
+  }
+
+  /* On a phone the reasons fold away, except on the row a link was opened at: whoever
+     sent the link (support staff) usually wants its reason read. */
   function foldReasons() {
     var folds = document.querySelectorAll("details.bc-why-fold");
+    var target = targetRow();
     for (var i = 0; i < folds.length; i += 1) {
-      folds[i].open = !NARROW.matches;
+      folds[i].open = !NARROW.matches || (target !== null && target.contains(folds[i]));
+    }
+  }
+
+  function openTargetReason() {
+    var target = targetRow();
+    var fold = target ? target.querySelector("details.bc-why-fold") : null;
+    if (fold) {
+      fold.open = true;
     }
   }
 
@@ -111,5 +129,6 @@
   if (NARROW.addEventListener) {
     NARROW.addEventListener("change", foldReasons);
   }
+  window.addEventListener("hashchange", openTargetReason);
   setUpRowLinks();
 })();

@@ -1,0 +1,176 @@
+"""The scope table as a checklist, in a real browser: ticks and progress that stay in
+the tab, cards on a phone, a one-page A4 printout, and row links for support staff."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import PHONE, VIEWPORT
+from playwright.sync_api import expect
+
+from bc_scopes.model import load_scope_table
+
+pytestmark = pytest.mark.browser
+
+TABLE = load_scope_table()
+SCOPES = TABLE.guide.scopes_page
+ROWS = TABLE.rows
+CHECKLIST = 'table[data-bc-table="scopes"]'
+STORAGE_KEY = "bc-scopes-ticks"
+# One PDF page object per printed page; "/Type /Pages" (the page tree) is not matched.
+PDF_PAGE = re.compile(rb"/Type\s*/Page\b")
+
+
+# What a printout of the checklist must show and hide, as a list of problems.
+PRINT_PROBLEMS = """(table) => {
+  const shown = (el) => !!el && el.getClientRects().length > 0
+                        && getComputedStyle(el).visibility !== "hidden";
+  const rows = [...document.querySelectorAll(`${table} tbody tr`)];
+  const out = rows.length ? [] : ["no rows"];
+  for (const row of rows) {
+    const id = row.dataset.rowId;
+    const box = row.querySelector(".bc-print-box");
+    const name = row.querySelector(".bc-row-name");
+    const level = row.querySelector(".bc-level");
+    if (!shown(box) || parseFloat(getComputedStyle(box).borderTopWidth) === 0) {
+      out.push(`${id}: no box`);
+    }
+    if (box.textContent.trim() !== "") out.push(`${id}: box not empty`);
+    if (!shown(name) || !name.textContent.trim()) out.push(`${id}: no name`);
+    if (!shown(level) || !level.textContent.trim()) out.push(`${id}: no level`);
+    if (getComputedStyle(name).textDecorationLine !== "none") out.push(`${id}: struck out`);
+    for (const screenOnly of row.querySelectorAll(".bc-tick, .bc-why, .bc-row-link")) {
+      if (shown(screenOnly)) out.push(`${id}: ${screenOnly.className} printed`);
+    }
+  }
+  const others = '.md-header, .md-sidebar, .md-footer, figure, .md-feedback, '
+    + 'table[data-bc-table="leave-at-none"]';
+  for (const other of document.querySelectorAll(others)) {
+    if (shown(other)) out.push(`${other.tagName}.${other.className} printed`);
+  }
+  return [rows.length, out];
+}"""
+
+
+def tick(row) -> str:
+    return f'input.bc-tick[data-bc-tick="{row.id}"]'
+
+
+def progress(count: int) -> str:
+    return f"{count} of {len(ROWS)} set"
+
+
+def test_ticks_update_the_progress_and_survive_a_reload_without_the_network(
+        new_page, site_url, built_site: Path) -> None:
+    page, record = new_page()
+    sent = []  # any request that could carry data: POST, PUT, a beacon, ...
+    page.on("request", lambda request: request.method != "GET" and sent.append(request.url))
+    page.goto(site_url + SCOPES)
+    page.wait_for_load_state("load")
+    line = page.locator(".bc-checklist .bc-progress")
+    assert page.locator(f"{CHECKLIST} input.bc-tick").count() == len(ROWS)
+    expect(line).to_have_text(progress(0))
+
+    after_load = len(record.requests)
+    picked = [ROWS[0], ROWS[6], ROWS[-1]]
+    for count, row in enumerate(picked, start=1):
+        page.locator(tick(row)).check()
+        expect(line).to_have_text(progress(count))
+    page.locator(tick(picked[1])).uncheck()
+    expect(line).to_have_text(progress(2))
+    picked.remove(picked[1])
+
+    ticks = page.evaluate(f"JSON.parse(sessionStorage.getItem({STORAGE_KEY!r}))")
+    assert {row_id for row_id, on in ticks.items() if on} == {row.id for row in picked}
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.includes('tick'))") == []
+
+    page.reload()
+    page.wait_for_load_state("load")
+    expect(line).to_have_text(progress(2))
+    checked = page.locator(f"{CHECKLIST} input.bc-tick").evaluate_all(
+        "boxes => boxes.filter(box => box.checked).map(box => box.dataset.bcTick)")
+    assert sorted(checked) == sorted(row.id for row in picked)
+    # From the first load on, while ticking and over the reload, the page asks only for
+    # its own static files (the reload's, and the search worker's index if it was late),
+    # with no query string that could carry the ticks; nothing leaves the loopback site.
+    assert sent == []
+    for url in record.requests[after_load:]:
+        parts = urlsplit(url)
+        assert url.startswith(site_url), url
+        assert not parts.query, url
+        path = parts.path.lstrip("/")
+        assert (built_site / path).is_file() or (built_site / path / "index.html").is_file(), url
+
+
+def test_phone_cards_keep_the_page_within_one_and_a_half_desktop_heights(
+        new_page, site_url) -> None:
+    page, _ = new_page(viewport=VIEWPORT)
+    page.goto(site_url + SCOPES)
+    page.wait_for_load_state("load")
+    desktop = page.evaluate("document.documentElement.scrollHeight")
+
+    page.set_viewport_size(PHONE)
+    page.reload()
+    page.wait_for_load_state("load")
+    expect(page.locator("details.bc-why-fold[open]")).to_have_count(0)
+    phone = page.evaluate("document.documentElement.scrollHeight")
+    print(f"/{SCOPES} height: phone {phone}px, desktop {desktop}px, ratio {phone / desktop:.2f}")
+    assert phone <= 1.5 * desktop, f"phone {phone}px > 1.5 x desktop {desktop}px"
+
+    # Each card: the name, the level in bold, and the reason folded under "Why".
+    card = page.locator(f'{CHECKLIST} tr[data-row-id="{ROWS[6].id}"]')
+    expect(card.locator(".bc-row-name")).to_be_visible()
+    assert int(card.locator(".bc-level").evaluate("c => getComputedStyle(c).fontWeight")) >= 700
+    reason = card.locator(".bc-reason")
+    expect(reason).to_be_hidden()
+    card.locator("summary", has_text="Why").click()
+    expect(reason).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+
+
+def test_print_is_one_a4_page_of_empty_boxes_names_and_levels(new_page, site_url) -> None:
+    page, _ = new_page()
+    page.goto(site_url + SCOPES)
+    page.wait_for_load_state("load")
+    page.locator(tick(ROWS[0])).check()  # what was ticked on screen is not printed
+    page.emulate_media(media="print")
+
+    pdf = page.pdf(format="A4", print_background=False)
+    pages = len(PDF_PAGE.findall(pdf))
+    print(f"/{SCOPES} printed to {pages} A4 page(s)")
+    assert pages == 1, f"the printed checklist takes {pages} A4 pages"
+
+    problems = page.evaluate(PRINT_PROBLEMS, CHECKLIST)
+    assert problems == [len(ROWS), []]
+
+
+def test_row_link_highlights_its_card_and_copies_its_address(new_page, site_url) -> None:
+    page, record = new_page(viewport=PHONE, permissions=["clipboard-read", "clipboard-write"])
+    target, other, copied = ROWS[6], ROWS[0], ROWS[-3]
+    page.goto(f"{site_url}{SCOPES}#{target.anchor}")
+    page.wait_for_load_state("load")
+
+    def background(row) -> str:
+        return page.locator(f"{CHECKLIST} tr:has(#{row.anchor})").evaluate(
+            "row => getComputedStyle(row).backgroundColor")
+
+    assert background(target) != background(other), "the opened row is not highlighted"
+    # On a phone the reasons are folded, except the one on the card the link opened.
+    expect(page.locator(f"tr:has(#{target.anchor}) .bc-reason")).to_be_visible()
+    expect(page.locator(f"tr:has(#{other.anchor}) .bc-reason")).to_be_hidden()
+    bar = page.locator(f"{CHECKLIST} tr:has(#{target.anchor})").evaluate(
+        "row => getComputedStyle(row).boxShadow")
+    assert bar != "none", "the opened card has no accent bar"
+
+    page.locator(f'a.bc-row-link[href="#{copied.anchor}"]').click()
+    announce = page.locator("#bc-announce")
+    expect(announce).to_have_text(f"Link to the {copied.name} row copied.")
+    assert announce.get_attribute("role") == "status"
+    assert page.evaluate("navigator.clipboard.readText()") == f"{site_url}{SCOPES}#{copied.anchor}"
+    page.wait_for_url(f"**#{copied.anchor}")
+    assert background(copied) != background(other), "the copied row is not highlighted"
+    expect(page.locator(f"tr:has(#{copied.anchor}) .bc-reason")).to_be_visible()
+    assert record.console_errors == []

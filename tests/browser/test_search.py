@@ -1,0 +1,34 @@
+"""Material's own search (its JavaScript worker over search/search_index.json) finds the
+words merchants type: HTTP status codes and scope strings."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+SEARCHES = [
+    ("403", "troubleshooting/"),
+    ("401", "troubleshooting/"),
+    ("store_v2_orders", "scopes/"),
+]
+
+
+@pytest.mark.parametrize(("query", "page_path"), SEARCHES, ids=[q for q, _ in SEARCHES])
+def test_search_lists_the_page(page, site_url, query: str, page_path: str) -> None:
+    page.goto(site_url)
+    page.wait_for_load_state("load")
+    box = page.locator("input.md-search__input")
+    if not box.is_visible():  # a narrow screen shows only the search button
+        page.locator('label.md-header__button[for="__search"]').click()
+    box.click()
+    box.press_sequentially(query)  # Material searches on key presses; fill() sends none
+    # The result count replaces "Type to start searching" once the worker has answered,
+    # so a search that finds nothing fails at once instead of waiting for a timeout.
+    meta = page.locator(".md-search-result__meta")
+    expect(meta).to_contain_text("matching", timeout=10_000)
+    links = page.locator(".md-search-result__list a.md-search-result__link")
+    hrefs = [href for href in links.evaluate_all("links => links.map(a => a.href)")]
+    assert any(f"/{page_path}" in href for href in hrefs), (
+        f"{query!r}: {meta.inner_text()!r}, results {hrefs}")
