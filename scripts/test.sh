@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING=1
 .venv/bin/mkdocs build --strict --site-dir "$(mktemp -d)/site"
 status=0
 # Four workers on two cores: many tests wait on loopback I/O rather than compute.
-.venv/bin/python -m pytest -n "${BC_TEST_WORKERS:-4}" "$@" || status=$?
+.venv/bin/python -m pytest -n "${BC_TEST_WORKERS:-4}" --dist worksteal "$@" || status=$?
 if [ "$status" -eq 5 ]; then
   echo "test.sh: pytest collected no tests; that is a failure here" >&2
   exit 1

@@ -285,6 +285,8 @@ MATRIX: list[FaultCase] = [
         "SAFETY STOP: PUT /v2/orders/999999999 was answered 303",
         faults=faults(
             fault(FaultKind.REDIRECT, "/v2/orders/999999999", method="PUT", status=303),
+            # Everything else is slow, so "in flight" is well defined when the stop comes.
+            lambda trap: Fault(FaultKind.LATENCY, path=r"^/(?!v2/orders/999999999$)", delay=0.25),
         ),
         loose=True, safety_stop=True,
     ),
