@@ -31,9 +31,9 @@ from bc_scopes.checker.inputs import InputError, clean_secret, is_loopback_host,
 from bc_scopes.checker.storehash import MAX_STORE_HASH_LENGTH, StoreHashError, normalise_store_hash
 from bc_scopes.fakestore.server import FakeStore
 
-PURE = settings(max_examples=400, deadline=None, database=None)
+PURE = settings(max_examples=200, deadline=None, database=None)
 CLI = settings(
-    max_examples=25, deadline=None, database=None,
+    max_examples=15, deadline=None, database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 BARE_HASH = re.compile(r"^[a-z0-9]{1,64}$")
