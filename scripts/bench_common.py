@@ -11,16 +11,17 @@ import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bc_scopes.devtools import project
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # What `mkdocs build` reads. bc_scopes is not copied: the build imports the installed package.
-DOCS_INPUTS = ("mkdocs.yml", "docs", "macros", "overrides", "scopes.yaml", "scopes.schema.json")
+DOCS_INPUTS = project.DOCS_INPUTS
 BUILD_TIMEOUT_S = 300
 
 
@@ -95,16 +96,7 @@ def mkdocs_environment() -> dict[str, str]:
 
 def copy_docs_project(destination: Path) -> Path:
     """Copy the docs inputs into `destination`, so a benchmark can change them freely."""
-    destination.mkdir(parents=True, exist_ok=True)
-    for name in DOCS_INPUTS:
-        source = REPO_ROOT / name
-        if source.is_dir():
-            shutil.copytree(
-                source, destination / name, ignore=shutil.ignore_patterns("__pycache__")
-            )
-        elif source.is_file():
-            shutil.copy2(source, destination / name)
-    return destination
+    return project.copy_docs_project(destination, REPO_ROOT)
 
 
 class BuildFailed(RuntimeError):

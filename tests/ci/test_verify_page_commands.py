@@ -20,10 +20,10 @@ import yaml
 from support.docs import DOCS_DIR, REPO_ROOT
 
 from bc_scopes.checker.cli import build_parser
+from bc_scopes.devtools.project import fenced_blocks
 
 VERIFY_PAGE = DOCS_DIR / "verify.md"
 INSTALL_TEST = REPO_ROOT / "tests" / "install" / "test_installed.py"
-FENCE = re.compile(r"^(?P<indent> *)```(?P<lang>[\w-]*)\s*$")
 TABS = ("macOS and Linux", "Windows PowerShell", "GitHub Actions", "Many stores (3PLs)")
 
 
@@ -31,24 +31,8 @@ def page_text() -> str:
     return VERIFY_PAGE.read_text(encoding="utf-8")
 
 
-def page_blocks(text: str) -> list[tuple[str, list[str]]]:
-    """(language, lines) of every fenced block, tabs' indented blocks included."""
-    blocks: list[tuple[str, list[str]]] = []
-    current: tuple[str, int, list[str]] | None = None
-    for line in text.splitlines():
-        fence = FENCE.match(line)
-        if current is None and fence and fence["lang"]:
-            current = (fence["lang"], len(fence["indent"]), [])
-        elif current is not None and fence and not fence["lang"]:
-            blocks.append((current[0], current[2]))
-            current = None
-        elif current is not None:
-            current[2].append(line[current[1]:])
-    return blocks
-
-
 def commands(languages: set[str]) -> list[str]:
-    return [line.split(" # ")[0].strip() for lang, lines in page_blocks(page_text())
+    return [line.split(" # ")[0].strip() for lang, lines in fenced_blocks(page_text())
             if lang in languages for line in lines
             if line.strip() and not line.strip().startswith("#")]
 
@@ -121,7 +105,7 @@ def _action_inputs() -> dict[str, Any]:
 
 def test_the_page_s_action_steps_use_inputs_the_action_declares() -> None:
     steps: list[dict[str, Any]] = []
-    for lang, lines in page_blocks(page_text()):
+    for lang, lines in fenced_blocks(page_text()):
         if lang != "yaml":
             continue
         document = yaml.safe_load("\n".join(lines))
@@ -142,7 +126,7 @@ def test_the_page_s_action_steps_use_inputs_the_action_declares() -> None:
 def test_the_sample_csv_is_one_check_many_accepts() -> None:
     from bc_scopes.checker.batch import parse_stores
 
-    [csv_lines] = [lines for lang, lines in page_blocks(page_text()) if lang == "csv"]
+    [csv_lines] = [lines for lang, lines in fenced_blocks(page_text()) if lang == "csv"]
     entries = parse_stores("\n".join(csv_lines) + "\n", "stores.csv", {})
     assert len(entries) >= 2
     exported = {match for command in SHELL_COMMANDS

@@ -28,6 +28,7 @@ from support.store import EXACT_TOKEN, required_scopes, with_level
 from bc_scopes.checker.check import check
 from bc_scopes.checker.inputs import CheckInputs
 from bc_scopes.checker.secrets import Secret
+from bc_scopes.devtools.project import fenced_blocks
 from bc_scopes.fakestore.server import FakeStore
 from bc_scopes.model import ScopeTable
 
@@ -41,32 +42,15 @@ from .conftest import (
 )
 
 VERIFY_PAGE = DOCS_DIR / "verify.md"
-FENCE = re.compile(r"^(?P<indent> *)```(?P<lang>[\w-]*)\s*$")
 SHELLS = {"sh", "powershell"}
 RUNTIME_DEPENDENCIES = {"pyyaml", "jsonschema", "requests", "junitparser", "rich"}
 SECOND_TOKEN = "secondtoken00000000000000000007"
 
 
-def page_blocks(text: str) -> list[tuple[str, list[str]]]:
-    """(language, lines) of every fenced block of a page, tabs' indented blocks included."""
-    blocks: list[tuple[str, list[str]]] = []
-    current: tuple[str, int, list[str]] | None = None
-    for line in text.splitlines():
-        fence = FENCE.match(line)
-        if current is None and fence and fence["lang"]:
-            current = (fence["lang"], len(fence["indent"]), [])
-        elif current is not None and fence and not fence["lang"]:
-            blocks.append((current[0], current[2]))
-            current = None
-        elif current is not None:
-            current[2].append(line[current[1]:])
-    return blocks
-
-
 def page_commands() -> list[str]:
     """Every command line of the page's shell blocks, comments dropped."""
     text = VERIFY_PAGE.read_text(encoding="utf-8")
-    return [line.split(" # ")[0].strip() for lang, lines in page_blocks(text) if lang in SHELLS
+    return [line.split(" # ")[0].strip() for lang, lines in fenced_blocks(text) if lang in SHELLS
             for line in lines if line.strip() and not line.strip().startswith("#")]
 
 
@@ -180,7 +164,7 @@ def test_every_command_on_the_page_works_from_the_installed_wheel(
     env = clean_env(BIGCOMMERCE_API_URL=stores.url, NO_COLOR="1")
     ran: dict[str, int] = {}
     csv_text = next("\n".join(lines) + "\n" for lang, lines in
-                    page_blocks(VERIFY_PAGE.read_text(encoding="utf-8")) if lang == "csv")
+                    fenced_blocks(VERIFY_PAGE.read_text(encoding="utf-8")) if lang == "csv")
     (installed.outside / "stores.csv").write_text(csv_text, encoding="utf-8")
     for command in page_commands():
         assignment = re.match(r"^(?:export\s+|\$env:)(\w+)\s*=\s*(.*)$", command)

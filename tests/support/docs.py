@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -20,12 +19,14 @@ from typing import Any
 import pytest
 import yaml
 
+from bc_scopes.devtools import project
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DOCS_DIR = REPO_ROOT / "docs"
 SCOPES_FILE = REPO_ROOT / "scopes.yaml"
 # Everything `mkdocs build` reads. bc_scopes is deliberately NOT copied: the
 # build must use the installed package and still read the copy's scopes.yaml.
-DOCS_INPUTS = ("mkdocs.yml", "docs", "macros", "overrides", "scopes.yaml", "scopes.schema.json")
+DOCS_INPUTS = project.DOCS_INPUTS
 CHROMIUM = Path("/usr/bin/chromium")
 BUILD_TIMEOUT_S = 180
 
@@ -63,20 +64,11 @@ def mutated(mutate: Callable[[dict[str, Any]], None]) -> str:
 
 
 def copy_docs_project(destination: Path) -> Path:
-    """Copy the docs inputs that exist into `destination` and return it."""
+    """Copy the docs inputs into `destination`; a test fails if the repository lacks them."""
     missing = [name for name in ("mkdocs.yml", "docs", "macros") if not (REPO_ROOT / name).exists()]
     if missing:
         pytest.fail(f"docs inputs missing from the repository: {', '.join(missing)}")
-    destination.mkdir(parents=True, exist_ok=True)
-    for name in DOCS_INPUTS:
-        source = REPO_ROOT / name
-        if source.is_dir():
-            shutil.copytree(
-                source, destination / name, ignore=shutil.ignore_patterns("__pycache__")
-            )
-        elif source.is_file():
-            shutil.copy2(source, destination / name)
-    return destination
+    return project.copy_docs_project(destination, REPO_ROOT)
 
 
 def build_environment() -> dict[str, str]:
