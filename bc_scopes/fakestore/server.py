@@ -86,7 +86,12 @@ class RateWindow:
 
 
 class FakeStore:
-    """One fake store on 127.0.0.1. Use as a context manager, or start()/stop()."""
+    """A fake BigCommerce on 127.0.0.1: one API URL, one store by default.
+
+    As on BigCommerce, one server can stand for many stores: a token granted with its
+    own `store_hash` opens that store's path only. Use as a context manager, or
+    start()/stop().
+    """
 
     def __init__(
         self,
@@ -95,12 +100,15 @@ class FakeStore:
         unknown_store_status: int = 403,
         quota: int = 10_000,
         window_ms: int = 30_000,
+        keep_records: bool = True,
     ) -> None:
         self.store_hash = store_hash
+        self.keep_records = keep_records  # a benchmark of thousands of requests keeps none
         self.routes = routes or default_route_table()
         self.unknown_store_status = unknown_store_status
         self.rate = RateWindow(quota=quota, window_ms=window_ms)
         self.tokens: dict[str, frozenset[str]] = {}
+        self.token_stores: dict[str, str] = {}  # the store hash each token belongs to
         self.faults: list[Fault] = []
         # A test that provokes a write on purpose (the safety stop) sets this, so the
         # harness's never-mutate check at teardown lets that one run pass.
@@ -115,10 +123,14 @@ class FakeStore:
         self._thread: threading.Thread | None = None
 
     # configuration -----------------------------------------------------------------
-    def grant(self, token: str, scopes: set[str] | frozenset[str] | list[str]) -> None:
-        """Make `token` valid for this store, holding exactly `scopes`."""
+    def grant(
+        self, token: str, scopes: set[str] | frozenset[str] | list[str],
+        store_hash: str | None = None,
+    ) -> None:
+        """Make `token` valid for one store (this one by default), holding exactly `scopes`."""
         with self._lock:
             self.tokens[token] = frozenset(scopes)
+            self.token_stores[token] = store_hash or self.store_hash
 
     def answer_from(self, token: str, answers: list[tuple[str, str, int, str]]) -> None:
         """Answer `token`'s requests as a real store did: (method, path, status, title)."""
@@ -139,6 +151,7 @@ class FakeStore:
         """Forget tokens, faults, records and quota use (between tests)."""
         with self._lock:
             self.tokens.clear()
+            self.token_stores.clear()
             self.faults.clear()
             self._requests.clear()
             self.unknown_store_status = 403
@@ -157,6 +170,8 @@ class FakeStore:
         return [request for request in self.requests if request.mutation]
 
     def _record(self, request: RecordedRequest) -> None:
+        if not self.keep_records:
+            return
         with self._lock:
             self._requests.append(request)
 
@@ -215,7 +230,9 @@ class FakeStore:
         parts = path.split("/", 3)
         if len(parts) < 4 or parts[1] != "stores":
             return 404, responses.not_found()
-        if parts[2] != self.store_hash:
+        with self._lock:
+            own_store = self.token_stores.get(token or "", self.store_hash)
+        if parts[2] != own_store:
             if self.unknown_store_status == 403:
                 return 403, responses.missing_scope()
             return self.unknown_store_status, responses.not_found()

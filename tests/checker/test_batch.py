@@ -1,8 +1,8 @@
 """`bc-scopes check-many`: many stores in one run, against fake stores on 127.0.0.1.
 
 All stores share one API URL, as they do on BigCommerce, so one loopback server
-stands in for several stores: `MultiStore` routes each token to the store hash it
-belongs to and answers 404 for any other hash, like the real API.
+stands in for several stores: `FakeStore` routes each token to the store hash it
+belongs to (`grant(..., store_hash=...)`) and refuses it any other hash, like the real API.
 """
 
 from __future__ import annotations
@@ -44,46 +44,22 @@ MISSING_ORDERS_TOKEN = "noorderstoken0000000000000000003"
 WRONG_TOKEN = "wrongtoken000000000000000000004"
 
 
-class MultiStore(FakeStore):
-    """One fake server for several stores: each token belongs to one store hash."""
-
-    def __init__(self) -> None:
-        super().__init__(store_hash="multistore0")
-        self.owners: dict[str, str] = {}
-
-    def grant_store(self, store_hash: str, token: str, scopes: set[str]) -> None:
-        self.grant(token, scopes)
-        with self._lock:
-            self.owners[token] = store_hash
-
-    def decide(
-        self, method: str, path: str, token: str | None, body: bytes, accept_writes: bool
-    ) -> tuple[int, Any]:
-        parts = path.split("/", 3)
-        with self._lock:
-            owner = self.owners.get(token or "")
-        if owner is not None and len(parts) == 4 and parts[1] == "stores" and parts[2] == owner:
-            path = f"/stores/{self.store_hash}/{parts[3]}"
-        elif len(parts) == 4 and parts[2] == self.store_hash:
-            path = f"/stores/not-{self.store_hash}/{parts[3]}"  # only its owner's hash opens
-        return super().decide(method, path, token, body, accept_writes)
-
-
 @pytest.fixture(scope="module")
-def multi_store() -> Iterator[MultiStore]:
-    with MultiStore() as server:
+def multi_store() -> Iterator[FakeStore]:
+    """One fake API URL for several stores: each token opens its own store hash only."""
+    with FakeStore(store_hash="multistore0") as server:
         yield server
 
 
 @pytest.fixture
-def stores(multi_store: MultiStore, table: ScopeTable) -> Iterator[MultiStore]:
+def stores(multi_store: FakeStore, table: ScopeTable) -> Iterator[FakeStore]:
     """Three stores: one exact, one whose token lacks Orders; a wrong token opens neither."""
     multi_store.reset()
-    multi_store.owners.clear()
     exact = required_scopes(table)
-    multi_store.grant_store("aaa111", EXACT_TOKEN, exact)
-    multi_store.grant_store("ccc333", MISSING_ORDERS_TOKEN,
-                            with_level(table, exact, "orders", "none"))
+    multi_store.grant(EXACT_TOKEN, store_hash="aaa111", scopes=exact)
+    multi_store.grant(
+        MISSING_ORDERS_TOKEN, store_hash="ccc333", scopes=with_level(table, exact, "orders", "none")
+    )
     yield multi_store
     assert multi_store.mutations == []
     assert not any(r.method == "DELETE" for r in multi_store.requests)
@@ -126,7 +102,7 @@ def store_lines(out: str) -> list[str]:
 
 
 def test_three_stores_give_three_lines_their_verdicts_and_the_worst_exit_code(
-    tmp_path: Path, stores: MultiStore, table: ScopeTable,
+    tmp_path: Path, stores: FakeStore, table: ScopeTable,
 ) -> None:
     result, report, junit, summary = _run(tmp_path, stores, THREE_STORES, dict(THREE_TOKENS))
     assert result.code == exitcodes.REJECTED, result.out + result.err
@@ -170,7 +146,7 @@ def test_three_stores_give_three_lines_their_verdicts_and_the_worst_exit_code(
 
 
 def test_stores_run_concurrently_with_their_own_concurrency(
-    tmp_path: Path, stores: MultiStore, table: ScopeTable,
+    tmp_path: Path, stores: FakeStore, table: ScopeTable,
 ) -> None:
     stores.add_fault(Fault(FaultKind.LATENCY, delay=0.04))
     csv_text = THREE_STORES.replace("Birch & Co,bbb222,BIRCH_TOKEN\n", "")
@@ -196,7 +172,7 @@ def test_stores_run_concurrently_with_their_own_concurrency(
 
 
 def test_a_429_storm_or_a_timeout_at_one_store_never_stops_the_others(
-    stores: MultiStore, table: ScopeTable,
+    stores: FakeStore, table: ScopeTable,
 ) -> None:
     entries = [
         StoreEntry(2, "Acme", "aaa111", "ACME_TOKEN"),
@@ -227,7 +203,7 @@ def test_a_429_storm_or_a_timeout_at_one_store_never_stops_the_others(
 
 
 def test_a_store_that_crashes_or_lacks_its_token_leaves_the_others_running(
-    stores: MultiStore, table: ScopeTable,
+    stores: FakeStore, table: ScopeTable,
 ) -> None:
     entries = [
         StoreEntry(2, "Acme", "aaa111", "ACME_TOKEN"),
@@ -273,13 +249,13 @@ def test_the_help_documents_the_file_and_the_exit_code_order(capsys: pytest.Capt
 
 
 def test_the_global_cap_holds_across_stores(
-    tmp_path: Path, stores: MultiStore, table: ScopeTable,
+    tmp_path: Path, stores: FakeStore, table: ScopeTable,
 ) -> None:
     """Four stores, three slots: the server never sees more than three requests at once."""
     tokens = {}
     for number in range(4):
         token = f"captoken{number}" + "0" * 23
-        stores.grant_store(f"cap{number}", token, required_scopes(table))
+        stores.grant(token, store_hash=f"cap{number}", scopes=required_scopes(table))
         tokens[f"CAP_TOKEN_{number}"] = token
     csv_text = "name,store_hash,token_env\n" + "".join(
         f"Store {number},cap{number},CAP_TOKEN_{number}\n" for number in range(4)
@@ -323,7 +299,7 @@ ENV = {"ACME_TOKEN": EXACT_TOKEN}
     ("name,store_hash,token_env\nAcme,aaa111\n", "has 2 cells; the header has 3"),
 ])
 def test_bad_stores_files_are_refused_before_anything_is_sent(
-    tmp_path: Path, stores: MultiStore, csv_text: str, words: str,
+    tmp_path: Path, stores: FakeStore, csv_text: str, words: str,
 ) -> None:
     result, report, junit, summary = _run(tmp_path, stores, csv_text, dict(ENV))
     assert result.code == exitcodes.BAD_INPUT, result.out + result.err
@@ -352,7 +328,7 @@ def test_a_token_in_a_cell_is_never_repeated_in_the_message() -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="sends a POSIX SIGINT")
 def test_ctrl_c_stops_every_store_sends_nothing_more_and_exits_130(
-    tmp_path: Path, stores: MultiStore,
+    tmp_path: Path, stores: FakeStore,
 ) -> None:
     stores.add_fault(Fault(FaultKind.LATENCY, delay=0.4))
     stores_file = tmp_path / "stores.csv"
@@ -383,7 +359,7 @@ def test_ctrl_c_stops_every_store_sends_nothing_more_and_exits_130(
     assert store_lines(out) == [] and "Exit code" not in out
 
 
-def test_the_cli_exits_130_when_interrupted(tmp_path: Path, stores: MultiStore,
+def test_the_cli_exits_130_when_interrupted(tmp_path: Path, stores: FakeStore,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt

@@ -104,3 +104,11 @@ def test_records_never_keep_the_token(store):
 def test_faults_can_be_limited_to_the_first_requests(store):
     store.add_fault(Fault(FaultKind.STATUS, status=502, times=1, path="^/v2/time$"))
     assert [call(store, "GET", "/v2/time").status_code for _ in range(2)] == [502, 200]
+
+
+def test_one_server_stands_for_many_stores_each_token_opening_its_own(store):
+    store.grant("otherstoretoken0000000000000001", {"store_v2_orders"}, store_hash="other1")
+    token = "otherstoretoken0000000000000001"
+    assert call(store, "GET", "/v2/time", token=token, store_hash="other1").status_code == 200
+    refused = call(store, "GET", "/v2/time", token=token)  # this server's default store
+    assert refused.status_code == 403 and refused.json()["title"] == SCOPE_TITLE

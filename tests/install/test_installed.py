@@ -19,7 +19,6 @@ import zipfile
 from collections.abc import Iterator
 from email.parser import Parser
 from pathlib import Path
-from typing import Any
 
 import pytest
 from support.docs import DOCS_DIR, REPO_ROOT
@@ -60,31 +59,14 @@ def repository_url() -> str:
     return url
 
 
-class MultiStore(FakeStore):
-    """One fake server for several stores (one API URL, as on BigCommerce)."""
-
-    def __init__(self) -> None:
-        super().__init__(store_hash="multistore0")
-        self.owners: dict[str, str] = {}
-
-    def grant_store(self, store_hash: str, token: str, scopes: set[str]) -> None:
-        self.grant(token, scopes)
-        self.owners[token] = store_hash
-
-    def decide(self, method: str, path: str, token: str | None, body: bytes,
-               accept_writes: bool) -> tuple[int, Any]:
-        parts = path.split("/", 3)
-        if len(parts) == 4 and parts[1] == "stores" and self.owners.get(token or "") == parts[2]:
-            path = f"/stores/{self.store_hash}/{parts[3]}"
-        return super().decide(method, path, token, body, accept_writes)
-
-
 @pytest.fixture
-def stores(table: ScopeTable) -> Iterator[MultiStore]:
-    with MultiStore() as server:
+def stores(table: ScopeTable) -> Iterator[FakeStore]:
+    with FakeStore(store_hash="multistore0") as server:  # one API URL, several stores
         exact = required_scopes(table)
-        server.grant_store("abc123", EXACT_TOKEN, exact)
-        server.grant_store("def456", SECOND_TOKEN, with_level(table, exact, "orders", "none"))
+        server.grant(EXACT_TOKEN, store_hash="abc123", scopes=exact)
+        server.grant(
+            SECOND_TOKEN, store_hash="def456", scopes=with_level(table, exact, "orders", "none")
+        )
         yield server
         assert server.mutations == []
 
@@ -156,7 +138,7 @@ def _as_installed(command: str) -> list[str] | None:
 
 
 def test_every_command_on_the_page_works_from_the_installed_wheel(
-    installed: Installed, stores: MultiStore, table: ScopeTable,
+    installed: Installed, stores: FakeStore, table: ScopeTable,
 ) -> None:
     """One test, so that one xdist worker builds the venv (a session fixture is per worker)."""
     _assert_packaged_table_not_the_repository(installed)
@@ -204,7 +186,7 @@ def test_every_command_on_the_page_works_from_the_installed_wheel(
 
 
 def _assert_same_verdicts_as_in_process(
-    report_path: Path, stores: MultiStore, table: ScopeTable,
+    report_path: Path, stores: FakeStore, table: ScopeTable,
 ) -> None:
     report = json.loads(report_path.read_text())
     installed_verdicts = {entry["id"]: entry["verdict"] for entry in report["scopes"]}
