@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from bc_scopes.files import UnreadableFile, read_at_most
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
 SCOPES_FILE_NAME = "scopes.yaml"
@@ -499,21 +501,14 @@ def load_scope_table(path: str | Path | None = None) -> ScopeTable:
     file_path = Path(path) if path is not None else default_scopes_file()
     source = file_path.name if path is None else str(file_path)
     try:
-        with file_path.open("rb") as handle:
-            # Never more than the limit plus one byte: /dev/zero or a huge file must not
-            # be read whole before the size check.
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise ScopeFileError(f"{source}: file not found. Check the path.") from None
-    except IsADirectoryError:
-        raise ScopeFileError(f"{source}: is a folder, not a file. Check the path.") from None
-    except OSError as error:
-        raise ScopeFileError(f"{source}: cannot read the file ({error.strerror}).") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ScopeFileError(
-            f"{source}: file is larger than {MAX_FILE_BYTES // 1024} KiB; "
-            "a scope table is never this big."
-        )
+        raw = read_at_most(file_path, MAX_FILE_BYTES)
+    except UnreadableFile as problem:
+        raise ScopeFileError({
+            "missing": f"{source}: file not found. Check the path.",
+            "folder": f"{source}: is a folder, not a file. Check the path.",
+            "too-large": f"{source}: file is larger than {MAX_FILE_BYTES // 1024} KiB; "
+            "a scope table is never this big.",
+        }.get(problem.kind, f"{source}: cannot read the file ({problem.detail}).")) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -25,7 +25,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from bc_scopes import exitcodes
 from bc_scopes.checker.check import check
@@ -33,6 +32,7 @@ from bc_scopes.checker.inputs import CheckInputs, InputError, clean_secret
 from bc_scopes.checker.options import CheckOptions
 from bc_scopes.checker.report import Report
 from bc_scopes.checker.storehash import StoreHashError, normalise_store_hash
+from bc_scopes.files import UnreadableFile, read_at_most
 from bc_scopes.model import ScopeTable
 
 REQUIRED_COLUMNS = ("name", "store_hash", "token_env")
@@ -156,18 +156,14 @@ def _cell_problem(column: str, value: str, secrets: list[str]) -> str | None:
 
 
 def _read_text(path: str) -> str:
-    file_path = Path(path)
     try:
-        with file_path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise StoresFileError(f"{path}: file not found. Check the path.") from None
-    except IsADirectoryError:
-        raise StoresFileError(f"{path}: is a folder, not a CSV file.") from None
-    except OSError as error:
-        raise StoresFileError(f"{path}: cannot read the file ({error.strerror}).") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise StoresFileError(f"{path}: larger than {MAX_FILE_BYTES // 1024} KiB; split it up.")
+        raw = read_at_most(path, MAX_FILE_BYTES)
+    except UnreadableFile as problem:
+        raise StoresFileError({
+            "missing": f"{path}: file not found. Check the path.",
+            "folder": f"{path}: is a folder, not a CSV file.",
+            "too-large": f"{path}: larger than {MAX_FILE_BYTES // 1024} KiB; split it up.",
+        }.get(problem.kind, f"{path}: cannot read the file ({problem.detail}).")) from None
     try:
         return raw.decode("utf-8-sig")  # a spreadsheet's byte order mark is dropped
     except UnicodeDecodeError as error:

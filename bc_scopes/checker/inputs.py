@@ -13,11 +13,11 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from bc_scopes.checker.secrets import RedactedText, Secret
 from bc_scopes.checker.storehash import StoreHashError, normalise_store_hash
+from bc_scopes.files import UnreadableFile, read_at_most
 
 DEFAULT_API_URL = "https://api.bigcommerce.com"
 ENV_STORE_HASH = "BIGCOMMERCE_STORE_HASH"
@@ -150,18 +150,14 @@ def clean_secret(raw: str, label: str) -> Secret:
 
 def read_secret_file(path: str, label: str) -> Secret:
     """Read a credential from a file (one value, surrounding whitespace ignored)."""
-    file_path = Path(path)
     try:
-        with file_path.open("rb") as handle:
-            raw = handle.read(MAX_SECRET_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(f"cannot read the {label} file {path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"cannot read the {label} file {path}: it is a directory") from None
-    except OSError as error:
-        raise InputError(f"cannot read the {label} file {path}: {error.strerror}") from None
-    if len(raw) > MAX_SECRET_FILE_BYTES:
-        raise InputError(f"the {label} file {path} is too large; it should hold the value only")
+        raw = read_at_most(path, MAX_SECRET_FILE_BYTES)
+    except UnreadableFile as problem:
+        raise InputError({
+            "missing": f"cannot read the {label} file {path}: no such file",
+            "folder": f"cannot read the {label} file {path}: it is a directory",
+            "too-large": f"the {label} file {path} is too large; it should hold the value only",
+        }.get(problem.kind, f"cannot read the {label} file {path}: {problem.detail}")) from None
     try:
         text = RedactedText(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:

@@ -1,0 +1,34 @@
+"""Reading a small file the user named, without ever reading more than a limit.
+
+The scope table, a stores file and a credential file are all small. Reading at most
+the limit plus one byte means /dev/zero or a huge file is refused at once, instead of
+being read whole before a size check. Callers word the error for their own file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class UnreadableFile(ValueError):
+    """Why a file could not be used: `kind` is missing, folder, too-large or os-error."""
+
+    def __init__(self, kind: str, detail: str = "") -> None:
+        super().__init__(kind)
+        self.kind, self.detail = kind, detail
+
+
+def read_at_most(path: str | Path, limit: int) -> bytes:
+    """The file's bytes, or UnreadableFile when it is absent, a folder, unreadable or too big."""
+    try:
+        with Path(path).open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise UnreadableFile("missing") from None
+    except IsADirectoryError:
+        raise UnreadableFile("folder") from None
+    except OSError as error:
+        raise UnreadableFile("os-error", error.strerror or str(error)) from None
+    if len(raw) > limit:
+        raise UnreadableFile("too-large")
+    return raw
