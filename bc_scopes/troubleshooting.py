@@ -103,7 +103,7 @@ PROBLEMS: tuple[Problem, ...] = (
         fix=(
             "The integration still works. To follow least privilege, create a new API account with"
             " the required levels and, once DropStream works with it, delete the old one. Rows"
-            ' marked "must stay None" (such as Create payments) are the exception: holding them'
+            ' marked "must stay None" on the scopes page are the exception: holding them'
             " fails the check (exit code 1), because they let the account take payments, act as a"
             " shopper or seize other apps' data."
         ),

@@ -90,6 +90,11 @@ def define_env(env: Any) -> None:
         )
 
     @env.macro
+    def row_name(row_id: str) -> str:
+        """A row's name from scopes.yaml, so prose never types it by hand."""
+        return render.markdown_text(table.row(row_id).name)
+
+    @env.macro
     def level_name(level: str) -> str:
         """A level as the control panel words it, e.g. level_name('none') -> 'None'."""
         return level_label(level)
