@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ElementTree
@@ -21,7 +20,7 @@ from typing import Any
 
 import pytest
 from support.canaries import CANARY_TOKEN, leaks_in
-from support.cli import FAST_POLICY, run_cli
+from support.cli import FAST_POLICY, run_cli, start_cli_process
 from support.store import EXACT_TOKEN, required_scopes, with_level
 
 from bc_scopes import exitcodes
@@ -339,11 +338,8 @@ def test_ctrl_c_stops_every_store_sends_nothing_more_and_exits_130(
         "BIGCOMMERCE_API_URL": stores.url, "ACME_TOKEN": EXACT_TOKEN,
     }
     env.pop("GITHUB_STEP_SUMMARY", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bc_scopes.checker.cli", "check-many", str(stores_file),
-         "--concurrency", "2", "--max-in-flight", "6"],
-        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True,
+    process = start_cli_process(
+        ["check-many", str(stores_file), "--concurrency", "2", "--max-in-flight", "6"], env
     )
     deadline = time.monotonic() + 20
     while len(stores.requests) < 3 and time.monotonic() < deadline:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import time
 
 import pytest
+from support.cli import start_cli_process
 from support.store import EXACT_TOKEN, STORE_HASH
 
 from bc_scopes import exitcodes
@@ -31,11 +31,7 @@ def test_ctrl_c_sends_nothing_more_and_exits_130_with_one_line(store) -> None:
         "BIGCOMMERCE_ACCESS_TOKEN": EXACT_TOKEN,
     }
     env.pop("GITHUB_STEP_SUMMARY", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bc_scopes.checker.cli", "check", "--concurrency", "2"],
-        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_cli_process(["check", "--concurrency", "2"], env)
     deadline = time.monotonic() + 20
     while len(store.requests) < 3 and time.monotonic() < deadline:
         time.sleep(0.01)

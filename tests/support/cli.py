@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import subprocess
+import sys
 import traceback
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
@@ -76,3 +78,21 @@ def run_cli(
             except Exception:  # an escaped exception is a finding; keep it to search it
                 escaped = traceback.format_exc()
     return CliResult(code, out.getvalue(), err.getvalue(), logs.getvalue(), escaped)
+
+
+# A shell that starts the suite in the background (`cmd &` without job control) makes it
+# ignore SIGINT, and a child inherits that: Python then installs no KeyboardInterrupt
+# handler at all. The Ctrl-C tests restore Python's own handler so they test the checker,
+# not how the suite was started.
+_TAKES_CTRL_C = (
+    "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "from bc_scopes.checker.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+def start_cli_process(args: list[str], env: Mapping[str, str]) -> subprocess.Popen[str]:
+    """`bc-scopes ARGS` in a real child process that a SIGINT interrupts, output piped."""
+    return subprocess.Popen(
+        [sys.executable, "-c", _TAKES_CTRL_C, *args], env=dict(env), stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
