@@ -1,4 +1,5 @@
-"""Fixtures for the fault tests: one fake store, one trap and one scenario cache per session.
+"""Fixtures for the fault tests: one fake store, one trap and one scenario cache per session
+(shared by the xdist workers).
 
 The cache is the point: the fault matrix, the secrets audit and the never-mutate
 check all read the same run of each scenario, so the three questions cost one run.
@@ -6,6 +7,7 @@ check all read the same run of each scenario, so the three questions cost one ru
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -29,7 +31,10 @@ def fault_store() -> Iterator[FakeStore]:
 def scenarios(
     fault_store: FakeStore, trap: Trap, table: ScopeTable, tmp_path_factory: pytest.TempPathFactory
 ) -> ScenarioRunner:
-    return ScenarioRunner(fault_store, trap, table, tmp_path_factory.mktemp("scenarios"))
+    base = tmp_path_factory.getbasetemp()
+    # Under xdist each worker's base folder sits in one folder of the whole session.
+    shared = base.parent / "shared-scenarios" if os.environ.get("PYTEST_XDIST_WORKER") else None
+    return ScenarioRunner(fault_store, trap, table, tmp_path_factory.mktemp("scenarios"), shared)
 
 
 @pytest.fixture(scope="session")
