@@ -7,51 +7,38 @@ tests both read it, so it is built once per session, for real, with the same
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support.docs import CHROMIUM, REPO_ROOT
+from support.docs import CHROMIUM, REPO_ROOT, run_strict_build
+from support.shared import made_once
 
 # pytester drives the checker plugin's tests; the shared harness lives in tests/support.
 # Only the root conftest may load plugins.
 pytest_plugins = ["pytester", "support.fixtures"]
 
 
-def build_site(project_dir: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
-    """Run a real strict build of `project_dir` into `site_dir` and return the result.
-
-    Never add -q or -v: either one keeps --strict from failing on warnings.
-    """
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=project_dir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="session")
 def mkdocs_build() -> Callable[[Path, Path], subprocess.CompletedProcess[str]]:
     """The strict build as a function, for tests that build a changed copy of the project."""
-    return build_site
+    return run_strict_build
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The guide as `mkdocs build --strict` writes it; the build must pass."""
-    site_dir = tmp_path_factory.mktemp("built") / "site"
-    result = build_site(REPO_ROOT, site_dir)
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
-    return site_dir
+    """The guide as `mkdocs build --strict` writes it; the build must pass.
+
+    Built once per session, shared by the xdist workers; no test may change it.
+    """
+
+    def build(folder: Path) -> None:
+        result = run_strict_build(REPO_ROOT, folder / "site")
+        assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
+
+    return made_once(tmp_path_factory, "built-guide", build) / "site"
 
 
 CHROMIUM_ARGS = [

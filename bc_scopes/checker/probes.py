@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from bc_scopes import exitcodes
 from bc_scopes.checker.client import Answer, BigCommerceClient, Cancelled, SafetyStop
+from bc_scopes.checker.options import RetryPolicy
 from bc_scopes.checker.redact import NO_SECRETS, Redactor
 from bc_scopes.model import Probe, ScopeRow
 
@@ -104,7 +105,11 @@ def _transport_detail(answer: Answer) -> tuple[str, str]:
             "waiting ran past the check's limit while other apps are using the store's API limit",
         ),
         "budget": ("budget", "not sent: the request budget of the run was used up"),
-        "deadline": ("deadline", "the answer did not finish within the request's time limit"),
+        "deadline": (
+            "deadline",
+            "the answer did not finish within one request's time limit "
+            f"({RetryPolicy.request_deadline:g} s, or --deadline if shorter)",
+        ),
         "too-large": ("too-large", "the answer was larger than 1 MiB and was dropped"),
     }.get(answer.failure or "", ("network", "no answer" + attempts))
 

@@ -24,7 +24,11 @@ from .support import FaultCase
 
 TABLE = load_scope_table()
 BASELINE = "no-fault-empty-204-v2-list"
-TIMEOUT_ARGS = ("--timeout", "0.3")
+# Short enough to keep the timeout cases quick, long enough that an ordinary answer of
+# the in-process fake store, on a two-core machine running four test workers, is never
+# mistaken for one (0.3 s was not: an untouched row went unknown under load).
+TIMEOUT_S = 0.8
+TIMEOUT_ARGS = ("--timeout", str(TIMEOUT_S))
 OTHER_403_TITLES = (
     "Authentication Required",
     "You do not have permission to access this resource.",

@@ -7,10 +7,10 @@ check all read the same run of each scenario, so the three questions cost one ru
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 
 import pytest
+from support.shared import session_folder
 from support.store import STORE_HASH
 from support.trap import Trap
 
@@ -31,9 +31,8 @@ def fault_store() -> Iterator[FakeStore]:
 def scenarios(
     fault_store: FakeStore, trap: Trap, table: ScopeTable, tmp_path_factory: pytest.TempPathFactory
 ) -> ScenarioRunner:
-    base = tmp_path_factory.getbasetemp()
-    # Under xdist each worker's base folder sits in one folder of the whole session.
-    shared = base.parent / "shared-scenarios" if os.environ.get("PYTEST_XDIST_WORKER") else None
+    shared = session_folder(tmp_path_factory) / "scenarios"
+    shared.mkdir(exist_ok=True)
     return ScenarioRunner(fault_store, trap, table, tmp_path_factory.mktemp("scenarios"), shared)
 
 

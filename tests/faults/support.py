@@ -18,13 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-try:  # POSIX: workers share scenario runs through a locked folder
-    import fcntl
-except ImportError:  # Windows: each worker runs its own
-    fcntl = None  # type: ignore[assignment]
-
 from support.canaries import CANARY_CLIENT_ID, CANARY_CLIENT_SECRET, CANARY_TOKEN
 from support.cli import FAST_POLICY, run_cli
+from support.shared import locked
 from support.store import STORE_HASH, required_scopes
 from support.trap import Trap
 
@@ -131,20 +127,16 @@ class ScenarioRunner:
         return self._runs[case.id]
 
     def _run_once_per_session(self, case: FaultCase) -> ScenarioRun:
-        if self.shared is None or fcntl is None:
+        if self.shared is None:
             return self._run(case)
-        self.shared.mkdir(parents=True, exist_ok=True)
         saved = self.shared / f"{case.id}.pickle"
-        with (self.shared / f"{case.id}.lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        with locked(self.shared / f"{case.id}.lock"):
             if saved.exists():
                 fields = pickle.loads(saved.read_bytes())
                 return ScenarioRun(case=case, **fields)
             run = self._run(case)
             fields = {name: value for name, value in vars(run).items() if name != "case"}
-            partial = saved.with_suffix(".partial")
-            partial.write_bytes(pickle.dumps(fields))
-            partial.replace(saved)
+            saved.write_bytes(pickle.dumps(fields))
             return run
 
     def _run(self, case: FaultCase) -> ScenarioRun:

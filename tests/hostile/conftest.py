@@ -1,7 +1,9 @@
-"""Fixtures for the hostile-input tests: one hostile docs build shared by the session."""
+"""Fixtures for the hostile-input tests: one hostile docs build shared by the session
+(and by its xdist workers)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -9,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from support.docs import copy_docs_project, run_strict_build
+from support.shared import made_once
 
 from bc_scopes.devtools.static_server import serve_directory
 
@@ -33,12 +36,22 @@ class HostileBuild:
 
 @pytest.fixture(scope="session")
 def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> HostileBuild:
-    """Build once: a copy of the docs with the payloads, through a real `mkdocs build --strict`."""
-    project = copy_docs_project(tmp_path_factory.mktemp("hostile-docs"))
-    (project / "scopes.yaml").write_text(hostile_render_document(), encoding="utf-8")
-    site = project / "_site"
-    result = run_strict_build(project, site)
-    return HostileBuild(project=project, site=site, result=result)
+    """Build once per session (shared by the xdist workers): a copy of the docs with the
+    payloads, through a real `mkdocs build --strict`."""
+
+    def build(folder: Path) -> None:
+        project = copy_docs_project(folder / "project")
+        (project / "scopes.yaml").write_text(hostile_render_document(), encoding="utf-8")
+        result = run_strict_build(project, project / "_site")
+        (folder / "result.json").write_text(json.dumps(
+            {"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
+        ), encoding="utf-8")
+
+    folder = made_once(tmp_path_factory, "hostile-docs", build)
+    saved = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    project = folder / "project"
+    result = subprocess.CompletedProcess(["mkdocs", "build", "--strict"], **saved)
+    return HostileBuild(project=project, site=project / "_site", result=result)
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 import yaml
 from support.docs import REPO_ROOT
+from support.shared import made_once
 
 # What the sdist is built from: the files a clone holds that the package needs.
 SOURCE_FILES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "scopes.yaml",
@@ -132,19 +133,26 @@ def _wheelhouse(runtime_lock: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    root = tmp_path_factory.mktemp("install")
-    source = root / "source"
-    _copy_sources(source)
-    sdist = _pep517("build_sdist", source, root / "dist")
-    with tarfile.open(sdist) as archive:
-        archive.extractall(root / "unpacked", filter="data")
+    """The sdist and the wheel, built once per session (shared by the xdist workers)."""
+
+    def build(root: Path) -> None:
+        source = root / "source"
+        _copy_sources(source)
+        sdist = _pep517("build_sdist", source, root / "dist")
+        with tarfile.open(sdist) as archive:
+            archive.extractall(root / "unpacked", filter="data")
+        [sdist_tree] = list((root / "unpacked").iterdir())
+        _pep517("build_wheel", sdist_tree, root / "dist")
+        result = run([sys.executable, "-", REPO_ROOT / "requirements.lock",
+                      REPO_ROOT / "pyproject.toml"], cwd=root, stdin=runtime_lock_filter())
+        assert result.returncode == 0, result.stderr
+        (root / "runtime.lock").write_text(result.stdout, encoding="utf-8")
+
+    root = made_once(tmp_path_factory, "install-build", build)
+    [sdist] = list((root / "dist").glob("*.tar.gz"))
+    [wheel] = list((root / "dist").glob("*.whl"))
     [sdist_tree] = list((root / "unpacked").iterdir())
-    wheel = _pep517("build_wheel", sdist_tree, root / "dist")
     lock = root / "runtime.lock"
-    result = run([sys.executable, "-", REPO_ROOT / "requirements.lock",
-                  REPO_ROOT / "pyproject.toml"], cwd=root, stdin=runtime_lock_filter())
-    assert result.returncode == 0, result.stderr
-    lock.write_text(result.stdout, encoding="utf-8")
     return Built(sdist, wheel, sdist_tree, lock, _wheelhouse(lock))
 
 
