@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from support.docs import copy_docs_project, run_strict_build
 from support.shared import made_once
 
@@ -28,10 +30,28 @@ class HostileBuild:
 
     def pages(self) -> dict[str, str]:
         """Every built HTML page, keyed by its path under the site folder."""
-        return {
-            str(path.relative_to(self.site)): path.read_text(encoding="utf-8")
-            for path in sorted(self.site.rglob("*.html"))
-        }
+        return _read_pages(self.site)
+
+    def page_texts(self) -> dict[str, str]:
+        """Every page's visible text, whitespace collapsed: what a reader sees."""
+        return _page_texts(self.site)
+
+
+@functools.cache
+def _read_pages(site: Path) -> dict[str, str]:
+    # Read and parsed once per worker: the payload tests ask for every page many times.
+    return {
+        str(path.relative_to(site)): path.read_text(encoding="utf-8")
+        for path in sorted(site.rglob("*.html"))
+    }
+
+
+@functools.cache
+def _page_texts(site: Path) -> dict[str, str]:
+    return {
+        name: " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+        for name, html in _read_pages(site).items()
+    }
 
 
 @pytest.fixture(scope="session")

@@ -39,10 +39,6 @@ def _normalised(text: str) -> str:
     return " ".join(text.split())
 
 
-def _page_text(html: str) -> str:
-    return _normalised(BeautifulSoup(html, "html.parser").get_text(" "))
-
-
 # --- refused by the model ---------------------------------------------------------------------
 
 
@@ -115,7 +111,7 @@ def test_payload_is_shown_as_literal_text(
     """Escaped means the reader sees exactly the characters in scopes.yaml, nothing evaluated."""
     expected = _normalised(payload.text)
     pages_showing_it = [
-        name for name, html in built_hostile_site.pages().items() if expected in _page_text(html)
+        name for name, text in built_hostile_site.page_texts().items() if expected in text
     ]
     assert pages_showing_it, f"{payload.text!r} is not shown literally on any page"
     if payload.section in ("scopes", "leave_at_none") and payload.field in ("name", "reason"):
