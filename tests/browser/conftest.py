@@ -102,6 +102,35 @@ def new_page(browser) -> Iterator[PageOpener]:
         context.close()
 
 
+@pytest.fixture(scope="module")
+def reused_page(browser) -> Iterator[PageOpener]:
+    """One page per colour scheme and viewport for a whole module, its record cleared on
+    each call: for tests that only read pages. Navigating a live page costs half the
+    CPU of a new context per page, which on two cores is most of the browser tests."""
+    opened: dict[tuple[str, tuple[int, int]], tuple[Any, PageRecorder]] = {}
+
+    def open_page(color_scheme: str = "light", viewport: dict[str, int] | None = None):
+        size = viewport or VIEWPORT
+        key = (color_scheme, (size["width"], size["height"]))
+        if key not in opened:
+            context = browser.new_context(viewport=size, color_scheme=color_scheme)
+            page = context.new_page()
+            record = PageRecorder()
+            page.on("console",
+                    lambda m: m.type == "error" and record.console_errors.append(m.text))
+            page.on("pageerror", lambda error: record.console_errors.append(str(error)))
+            page.on("request", lambda r: record.requests.append(r.url))
+            opened[key] = (page, record)
+        page, record = opened[key]
+        record.console_errors.clear()
+        record.requests.clear()
+        return page, record
+
+    yield open_page
+    for page, _ in opened.values():
+        page.context.close()
+
+
 @pytest.fixture
 def page(new_page: PageOpener) -> Any:
     """A light-scheme page at the default viewport."""

@@ -20,11 +20,11 @@ def describe(violations: list[dict]) -> str:
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
-def test_page_has_no_axe_violations(new_page, open_site_page, site_url, site_path: str,
+def test_page_has_no_axe_violations(reused_page, open_site_page, site_url, site_path: str,
                                     color_scheme: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    page, record = new_page(color_scheme=color_scheme)
+    page, record = reused_page(color_scheme=color_scheme)
     open_site_page(page, site_path)
     results = Axe().run(page)
     assert results.violations_count == 0, describe(results.response["violations"])
