@@ -7,7 +7,8 @@ build by test_site_pages.py), including those in subfolders and the 404 page."""
 from __future__ import annotations
 
 import pytest
-from conftest import PHONE
+
+from .conftest import PHONE
 
 pytestmark = pytest.mark.browser
 

@@ -8,10 +8,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import PHONE, VIEWPORT
 from playwright.sync_api import expect
 
 from bc_scopes.model import load_scope_table
+
+from .conftest import PHONE, VIEWPORT
 
 pytestmark = pytest.mark.browser
 

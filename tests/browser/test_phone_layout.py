@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import PHONE
+
+from .conftest import PHONE
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import NOT_FOUND_PAGE, SITE_PATHS
+from .conftest import NOT_FOUND_PAGE, SITE_PATHS
 
 
 def built_pages(site: Path) -> set[str]:

@@ -85,6 +85,21 @@
     }
   }
 
+  /* The row a link points at is highlighted (guide.css, .bc-targeted). A class set
+     here rather than a `tr:has(:target)` rule, which doubles a phone's style work. */
+  function markTargetRow() {
+    var marked = document.querySelectorAll("tr.bc-targeted");
+    var target = targetRow();
+    for (var i = 0; i < marked.length; i += 1) {
+      if (marked[i] !== target) {
+        marked[i].classList.remove("bc-targeted");
+      }
+    }
+    if (target) {
+      target.classList.add("bc-targeted");
+    }
+  }
+
   /* The live region that tells screen-reader users a row link was copied. */
   function announcer() {
     var region = document.getElementById("bc-announce");
@@ -125,10 +140,14 @@
   for (var i = 0; i < lists.length; i += 1) {
     setUpChecklist(lists[i]);
   }
+  markTargetRow();
   foldReasons();
   if (NARROW.addEventListener) {
     NARROW.addEventListener("change", foldReasons);
   }
-  window.addEventListener("hashchange", openTargetReason);
+  window.addEventListener("hashchange", function () {
+    markTargetRow();
+    openTargetReason();
+  });
   setUpRowLinks();
 })();
