@@ -12,6 +12,7 @@ the CPU:
   its printed figures are copied as they are)
 * scripts/bench_docs.py     (strict docs build, and the cost of the macros)
 * scripts/bench_pages.py    (bytes to open the scopes page, axe, Lighthouse)
+* scripts/bench_suite.py    (pytest time of the whole test suite, and the CPU it used)
 
 Usage: .venv/bin/python scripts/bench_all.py [--output BENCHMARKS.md]
 """
@@ -296,6 +297,7 @@ def main() -> int:
                       own_figures=False),
         run_benchmark("Docs build", "bench_docs.py", own_figures=True),
         run_benchmark("Page weight and quality", "bench_pages.py", own_figures=True),
+        run_benchmark("Test suite", "bench_suite.py", own_figures=True),
     ]
     markdown = render_markdown(sections, machine_info(), started_at,
                                time.perf_counter() - started)
