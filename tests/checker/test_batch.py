@@ -8,8 +8,6 @@ belongs to (`grant(..., store_hash=...)`) and refuses it any other hash, like th
 from __future__ import annotations
 
 import json
-import os
-import signal
 import sys
 import time
 import xml.etree.ElementTree as ElementTree
@@ -20,7 +18,7 @@ from typing import Any
 
 import pytest
 from support.canaries import CANARY_TOKEN, leaks_in
-from support.cli import FAST_POLICY, run_cli, start_cli_process
+from support.cli import FAST_POLICY, interrupt_mid_check, run_cli
 from support.store import EXACT_TOKEN, required_scopes, with_level
 
 from bc_scopes import exitcodes
@@ -333,26 +331,14 @@ def test_ctrl_c_stops_every_store_sends_nothing_more_and_exits_130(
     stores_file = tmp_path / "stores.csv"
     stores_file.write_text("name,store_hash,token_env\n" + "".join(
         f"Store {n},aaa111,ACME_TOKEN\n" for n in range(6)), encoding="utf-8")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("BIGCOMMERCE_")},
-        "BIGCOMMERCE_API_URL": stores.url, "ACME_TOKEN": EXACT_TOKEN,
-    }
-    env.pop("GITHUB_STEP_SUMMARY", None)
-    process = start_cli_process(
-        ["check-many", str(stores_file), "--concurrency", "2", "--max-in-flight", "6"], env
+    run = interrupt_mid_check(
+        ["check-many", str(stores_file), "--concurrency", "2", "--max-in-flight", "6"],
+        {"BIGCOMMERCE_API_URL": stores.url, "ACME_TOKEN": EXACT_TOKEN}, stores,
     )
-    deadline = time.monotonic() + 20
-    while len(stores.requests) < 3 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert len(stores.requests) >= 3, "the check never got going"
-    signalled_at = time.monotonic()
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=10)
-    assert process.returncode == exitcodes.INTERRUPTED, out + err
-    assert err.count("\n") == 1 and "interrupted" in err and "Traceback" not in err
-    late = [r.api_path for r in stores.requests if r.received_at > signalled_at + 0.05]
-    assert late == [], f"requests sent after Ctrl-C: {late}"
-    assert store_lines(out) == [] and "Exit code" not in out
+    assert run.code == exitcodes.INTERRUPTED, run.out + run.err
+    assert run.err.count("\n") == 1 and "interrupted" in run.err and "Traceback" not in run.err
+    assert run.late_paths == [], f"requests sent after Ctrl-C: {run.late_paths}"
+    assert store_lines(run.out) == [] and "Exit code" not in run.out
 
 
 def test_the_cli_exits_130_when_interrupted(tmp_path: Path, stores: FakeStore,

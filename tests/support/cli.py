@@ -9,8 +9,11 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import os
+import signal
 import subprocess
 import sys
+import time
 import traceback
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
@@ -19,6 +22,7 @@ import pytest
 
 from bc_scopes.checker import cli
 from bc_scopes.checker.options import RetryPolicy
+from bc_scopes.fakestore.server import FakeStore
 
 from .store import ENV_NAMES
 
@@ -90,9 +94,36 @@ _TAKES_CTRL_C = (
 )
 
 
-def start_cli_process(args: list[str], env: Mapping[str, str]) -> subprocess.Popen[str]:
+def _start_cli_process(args: list[str], env: Mapping[str, str]) -> subprocess.Popen[str]:
     """`bc-scopes ARGS` in a real child process that a SIGINT interrupts, output piped."""
     return subprocess.Popen(
         [sys.executable, "-c", _TAKES_CTRL_C, *args], env=dict(env), stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
+
+
+class Interrupted(NamedTuple):
+    code: int
+    out: str
+    err: str
+    seconds_to_exit: float  # from the SIGINT to the process's end
+    late_paths: list[str]  # requests the store received more than 0.05 s after the SIGINT
+
+
+def interrupt_mid_check(args: list[str], extra_env: Mapping[str, str], store: FakeStore,
+                        after_requests: int = 3) -> Interrupted:
+    """Run `bc-scopes ARGS` as a real process, press Ctrl-C once `store` has received
+    `after_requests` requests, and report what happened after the signal."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("BIGCOMMERCE_") and key != "GITHUB_STEP_SUMMARY"}
+    process = _start_cli_process(args, {**env, **extra_env})
+    deadline = time.monotonic() + 20
+    while len(store.requests) < after_requests and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(store.requests) >= after_requests, "the check never got going"
+    signalled_at = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=10)
+    seconds = time.monotonic() - signalled_at
+    late = [r.api_path for r in store.requests if r.received_at > signalled_at + 0.05]
+    return Interrupted(process.returncode, out, err, seconds, late)
