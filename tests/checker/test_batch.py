@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from support.canaries import CANARY_TOKEN, leaks_in
 from support.cli import FAST_POLICY, interrupt_mid_check, run_cli
-from support.store import EXACT_TOKEN, required_scopes, with_level
+from support.store import EXACT_TOKEN, assert_store_unchanged, required_scopes, with_level
 
 from bc_scopes import exitcodes
 from bc_scopes.checker import batch, cli
@@ -58,8 +58,7 @@ def stores(multi_store: FakeStore, table: ScopeTable) -> Iterator[FakeStore]:
         MISSING_ORDERS_TOKEN, store_hash="ccc333", scopes=with_level(table, exact, "orders", "none")
     )
     yield multi_store
-    assert multi_store.mutations == []
-    assert not any(r.method == "DELETE" for r in multi_store.requests)
+    assert_store_unchanged(multi_store)
 
 
 THREE_STORES = (

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from support.docs import DOCS_DIR, REPO_ROOT
-from support.store import EXACT_TOKEN, required_scopes, with_level
+from support.store import EXACT_TOKEN, assert_store_unchanged, required_scopes, with_level
 
 from bc_scopes.checker.check import check
 from bc_scopes.checker.inputs import CheckInputs
@@ -68,7 +68,7 @@ def stores(table: ScopeTable) -> Iterator[FakeStore]:
             SECOND_TOKEN, store_hash="def456", scopes=with_level(table, exact, "orders", "none")
         )
         yield server
-        assert server.mutations == []
+        assert_store_unchanged(server)
 
 
 # --- what the build produced -------------------------------------------------------------

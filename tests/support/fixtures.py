@@ -19,7 +19,15 @@ from bc_scopes.model import ScopeTable, load_scope_table
 
 from .cli import run_cli
 from .docs import SCOPES_FILE
-from .store import EXACT_TOKEN, FULL_TOKEN, STORE_HASH, CliRun, all_scopes, required_scopes
+from .store import (
+    EXACT_TOKEN,
+    FULL_TOKEN,
+    STORE_HASH,
+    CliRun,
+    all_scopes,
+    assert_store_unchanged,
+    required_scopes,
+)
 from .trap import Trap
 
 
@@ -43,9 +51,7 @@ def store(fake_store_server: FakeStore, table: ScopeTable) -> Iterator[FakeStore
     fake_store_server.grant(FULL_TOKEN, all_scopes(table))
     yield fake_store_server
     if not fake_store_server.expect_mutations:
-        changed = [(r.method, r.api_path, r.status) for r in fake_store_server.mutations]
-        assert changed == [], f"requests that would have changed data: {changed}"
-        assert not any(r.method == "DELETE" for r in fake_store_server.requests)
+        assert_store_unchanged(fake_store_server)
 
 
 @pytest.fixture(scope="session")

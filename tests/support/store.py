@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bc_scopes.fakestore.routes import default_route_table
+from bc_scopes.fakestore.server import FakeStore
 from bc_scopes.model import ScopeTable
 
 STORE_HASH = "abc123"
@@ -65,3 +66,10 @@ class CliRun:
         parts = [self.out, self.err, self.junit or "", self.step_summary or ""]
         parts.append(json.dumps(self.report) if self.report is not None else "")
         return "\n".join(parts)
+
+
+def assert_store_unchanged(store: FakeStore) -> None:
+    """No request the fake store answered would have changed data, and no DELETE was sent."""
+    changed = [(r.method, r.api_path, r.status) for r in store.mutations]
+    assert changed == [], f"requests that would have changed data: {changed}"
+    assert not any(r.method == "DELETE" for r in store.requests), "a DELETE was sent"
