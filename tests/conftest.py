@@ -7,8 +7,7 @@ tests both read it, so it is built once per session, for real, with the same
 
 from __future__ import annotations
 
-import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +18,6 @@ from support.shared import made_once
 # pytester drives the checker plugin's tests; the shared harness lives in tests/support.
 # Only the root conftest may load plugins.
 pytest_plugins = ["pytester", "support.fixtures"]
-
-
-@pytest.fixture(scope="session")
-def mkdocs_build() -> Callable[[Path, Path], subprocess.CompletedProcess[str]]:
-    """The strict build as a function, for tests that build a changed copy of the project."""
-    return run_strict_build
 
 
 @pytest.fixture(scope="session")

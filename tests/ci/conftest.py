@@ -10,13 +10,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from support.docs import run_strict_build
 
 from bc_scopes.devtools.static_server import serve_directory as serve_static
 
@@ -38,13 +38,11 @@ def make_tree_world_readable(root: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def build_copy(
-    mkdocs_build: Callable[[Path, Path], subprocess.CompletedProcess[str]],
-) -> BuildCopy:
+def build_copy() -> BuildCopy:
     """Build a (modified) copy of the project with the real strict build; it must pass."""
 
     def build(project_dir: Path, site_dir: Path) -> Path:
-        result = mkdocs_build(project_dir, site_dir)
+        result = run_strict_build(project_dir, site_dir)
         if result.returncode != 0:
             pytest.fail(
                 f"mkdocs build --strict failed in {project_dir} (rc {result.returncode}):\n"

@@ -116,7 +116,7 @@ class ScenarioRunner:
     """
 
     def __init__(self, store: FakeStore, trap: Trap, table: ScopeTable, folder: Path,
-                 shared: Path | None = None) -> None:
+                 shared: Path) -> None:
         self.store, self.trap, self.table, self.folder = store, trap, table, folder
         self.shared = shared
         self._runs: dict[str, ScenarioRun] = {}
@@ -127,8 +127,6 @@ class ScenarioRunner:
         return self._runs[case.id]
 
     def _run_once_per_session(self, case: FaultCase) -> ScenarioRun:
-        if self.shared is None:
-            return self._run(case)
         saved = self.shared / f"{case.id}.pickle"
         with locked(self.shared / f"{case.id}.lock"):
             if saved.exists():

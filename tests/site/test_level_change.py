@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from support.docs import REPO_ROOT
+from support.docs import REPO_ROOT, run_strict_build
 
 from bc_scopes.levels import level_label
 from bc_scopes.model import ScopeRow, load_scope_table
@@ -67,14 +67,14 @@ def drawn_levels(site_dir: Path) -> dict[str, str]:
 
 
 def test_one_level_change_shows_on_the_page(
-    table, built_site, mkdocs_build, tmp_path
+    table, built_site, tmp_path
 ) -> None:
     row, new_level = pick_row_and_other_level(table.rows)
     project = copy_project(REPO_ROOT, tmp_path / "project")
     set_required_level(project / "scopes.yaml", row.id, new_level)
     assert load_scope_table(project / "scopes.yaml").row(row.id).required == new_level
 
-    result = mkdocs_build(project, tmp_path / "site")
+    result = run_strict_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr[-4000:]
 
     before = rendered_levels(built_site)
