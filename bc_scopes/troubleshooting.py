@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bc_scopes import exitcodes
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -37,7 +39,7 @@ PROBLEMS: tuple[Problem, ...] = (
             "Copy the value again from the API account's page, paste it without quotes, and run "
             "again."
         ),
-        exit_code=2,
+        exit_code=exitcodes.BAD_INPUT,
     ),
     Problem(
         anchor="invalid-token",
@@ -51,7 +53,7 @@ PROBLEMS: tuple[Problem, ...] = (
             "Paste the Access Token from the credentials file BigCommerce gave you. If it is lost,"
             " create a new store-level API account."
         ),
-        exit_code=3,
+        exit_code=exitcodes.REJECTED,
     ),
     Problem(
         anchor="wrong-store-hash",
@@ -62,7 +64,7 @@ PROBLEMS: tuple[Problem, ...] = (
             "or another store's hash."
         ),
         fix="Copy the hash from the API path: it is the part between /stores/ and /v3/.",
-        exit_code=3,
+        exit_code=exitcodes.REJECTED,
     ),
     Problem(
         anchor="wrong-token-type",
@@ -77,7 +79,7 @@ PROBLEMS: tuple[Problem, ...] = (
             "Create a new store-level API account with Token type set to V2/V3 API token and the "
             "scopes in the table."
         ),
-        exit_code=1,
+        exit_code=exitcodes.FAILED,
     ),
     Problem(
         anchor="missing-scope",
@@ -93,7 +95,7 @@ PROBLEMS: tuple[Problem, ...] = (
             "Create a new API account with the required levels and share the new credentials. "
             "Delete the old account only after DropStream works with the new one."
         ),
-        exit_code=1,
+        exit_code=exitcodes.FAILED,
     ),
     Problem(
         anchor="excess-scope",
@@ -107,7 +109,7 @@ PROBLEMS: tuple[Problem, ...] = (
             " fails the check (exit code 1), because they let the account take payments, act as a"
             " shopper or seize other apps' data."
         ),
-        exit_code=0,
+        exit_code=exitcodes.OK,
     ),
     Problem(
         anchor="unverifiable-scope",
@@ -118,7 +120,7 @@ PROBLEMS: tuple[Problem, ...] = (
             "Open the API account in the control panel and confirm the level by eye, as the row's "
             "note says."
         ),
-        exit_code=0,
+        exit_code=exitcodes.OK,
     ),
     Problem(
         anchor="rate-limited",
@@ -126,7 +128,7 @@ PROBLEMS: tuple[Problem, ...] = (
         symptom="Rows show `unknown` and the report mentions 429 Too Many Requests.",
         cause="Every app on the store shares one request quota, and other apps used it up.",
         fix="Wait a minute and run the check again, ideally when other integrations are quiet.",
-        exit_code=4,
+        exit_code=exitcodes.INCOMPLETE,
     ),
     Problem(
         anchor="store-unreachable",
@@ -134,7 +136,7 @@ PROBLEMS: tuple[Problem, ...] = (
         symptom="Rows show `unknown` after timeouts, connection errors or 5xx answers.",
         cause="A network problem, store maintenance, or a temporary BigCommerce outage.",
         fix="Check the BigCommerce status page and your connection, then run the check again.",
-        exit_code=4,
+        exit_code=exitcodes.INCOMPLETE,
     ),
     Problem(
         anchor="unsafe-write",
@@ -145,10 +147,11 @@ PROBLEMS: tuple[Problem, ...] = (
             "points at something that is not BigCommerce."
         ),
         fix=(
-            "Do not run the check again. Report the output to DropStream support so the probe can "
-            "be fixed."
+            "Look at that store's data for the request named in the report (the record or setting "
+            "its path names) before running anything again, and send the report to DropStream "
+            "support so the probe can be fixed."
         ),
-        exit_code=4,
+        exit_code=exitcodes.SAFETY_STOP,
     ),
 )
 

@@ -8,16 +8,18 @@ many checks of different stores can run at once on different threads.
 
 from __future__ import annotations
 
-import threading
+from dataclasses import replace
 
 from bc_scopes.checker.client import BigCommerceClient
+from bc_scopes.checker.hooks import CheckHooks
 from bc_scopes.checker.inputs import CheckInputs, token_warnings
 from bc_scopes.checker.options import CheckOptions
 from bc_scopes.checker.probes import run_check
 from bc_scopes.checker.redact import Redactor
-from bc_scopes.checker.report import Report, SafetyEvent
+from bc_scopes.checker.report import Report
 from bc_scopes.checker.secrets import describe_client_credentials
 from bc_scopes.checker.verdicts import evaluate, not_checked
+from bc_scopes.checker.workers import CancelScope, RunGuard
 from bc_scopes.model import ScopeRow, ScopeTable
 
 
@@ -48,30 +50,42 @@ def check(
     table: ScopeTable,
     inputs: CheckInputs,
     options: CheckOptions | None = None,
+    hooks: CheckHooks | None = None,
     *,
-    cancel: threading.Event | None = None,
+    cancel: CancelScope | None = None,
 ) -> Report:
     """Send the preflight and the probes for one store and return the verdicts.
 
-    Setting `cancel` (from another thread, or on Ctrl-C) stops the check: no
-    request that has not left yet is sent, and unfinished rows end `unknown`.
+    Setting `cancel` (a child of the run guard's root, from another thread, or
+    on Ctrl-C) stops the check: no request that has not left yet is sent, and
+    unfinished rows end `unknown`. When the check returns, its scope is set and
+    its in-flight slots are given back, so nothing of it leaves after its report.
     """
     options = options or CheckOptions()
+    hooks = hooks or CheckHooks()
+    guard = hooks.guard if hooks.guard is not None else RunGuard()
+    hooks = replace(hooks, guard=guard)
+    scope = cancel if cancel is not None else guard.root.child()
     rows = rows_to_check(table, options.only_rows)
     client = BigCommerceClient(
         inputs.store_base_url(),
         inputs.access_token,
         options.effective_policy,
         options.concurrency,
-        cancel=cancel,
-        on_wait=options.on_wait,
-        in_flight=options.in_flight,
-        on_request=options.on_request,
+        cancel=scope,
+        hooks=hooks,
+        store_hash=inputs.store_hash,
     )
-    redactor = Redactor((inputs.access_token, inputs.client_id, inputs.client_secret))
-    run = run_check(
-        client, rows, inputs.api_url, options.concurrency, redactor, options.deadline
+    redactor = hooks.redactor or Redactor(
+        (inputs.access_token, inputs.client_id, inputs.client_secret)
     )
+    try:
+        run = run_check(
+            client, rows, inputs.api_url, options.concurrency, redactor, options.deadline,
+            hooks.clock,
+        )
+    finally:
+        guard.end_store(scope)
     if run.preflight.ok:
         verdicts = evaluate(table, run.results, rows)
     else:
@@ -90,7 +104,8 @@ def check(
             if wanted is None or result.row.id in wanted or set(result.row.aliases) & wanted
         ],
         preflight=run.preflight,
-        safety_stop=SafetyEvent(stop.method, stop.path, stop.status) if stop else None,
+        safety_stop=stop,
+        stopped_by=None if stop is not None else guard.safety_stop,
         requests_sent=run.requests_sent,
         strict=options.strict,
         notes=credential_notes(inputs),

@@ -15,6 +15,9 @@ from typing import Any, NoReturn
 
 from bc_scopes import __version__, exitcodes
 from bc_scopes.checker.options import (
+    BATCH_CONCURRENCY,
+    BATCH_DEADLINE_HELP,
+    BATCH_SPECS,
     OPTION_SPECS,
     CheckOptions,
     OptionError,
@@ -49,7 +52,7 @@ BATCH_EPILOG = (
     "  token_env names the environment variable that holds that store's Access Token.\n"
     "  Tokens never go in the file: a cell that looks like one stops the run (exit 2)\n"
     "  before anything is sent.\n"
-    "\nexit codes: the worst store's code, in the order 2 > 3 > 1 > 4 > 0\n"
+    f"\nexit codes: the worst store's code, in the order {exitcodes.SEVERITY_TEXT}\n"
     + "".join(f"  {code}  {meaning}\n" for code, meaning in exitcodes.MEANINGS.items())
     + "\nenvironment:\n"
     "  <token_env>                each store's Access Token, in the variable its row names\n"
@@ -57,7 +60,10 @@ BATCH_EPILOG = (
     "  GITHUB_STEP_SUMMARY        when set, one Markdown table of stores x verdicts is appended\n"
     "\nEach store is checked with its own concurrency and rate-limit gate; at most\n"
     "--max-in-flight requests are in flight over all stores. One store's failure never\n"
-    "stops the others. The check only reads."
+    "stops the others, but a safety stop (exit 5: a write built to fail was accepted) in\n"
+    "any store stops every store at once. A store hash listed twice is checked once.\n"
+    "--deadline applies to each store; --run-deadline bounds the whole run. --jsonl FILE\n"
+    "writes one JSON line per store the moment it ends. The check only reads."
 )
 
 
@@ -67,23 +73,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"{self.prog}: error: {message} (see {self.prog} --help)\n")
         raise SystemExit(exitcodes.BAD_INPUT)
-
-
-DEFAULT_MAX_IN_FLIGHT = 32  # as bc_scopes.checker.batch; kept here so --help imports nothing
-BATCH_CONCURRENCY = 4  # check-many's default per-store concurrency (check's is 8)
-MAX_IN_FLIGHT = (1, 512)
-
-
-def _max_in_flight(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not MAX_IN_FLIGHT[0] <= value <= MAX_IN_FLIGHT[1]:
-        raise argparse.ArgumentTypeError(
-            f"--max-in-flight takes a whole number from {MAX_IN_FLIGHT[0]} to {MAX_IN_FLIGHT[1]}"
-        )
-    return value
 
 
 def _value_parser(spec: OptionSpec) -> Any:
@@ -96,9 +85,12 @@ def _value_parser(spec: OptionSpec) -> Any:
     return parse
 
 
-def add_check_options(parser: argparse.ArgumentParser, names: tuple[str, ...]) -> None:
+def add_check_options(
+    parser: argparse.ArgumentParser, names: tuple[str, ...],
+    specs: tuple[OptionSpec, ...] = OPTION_SPECS,
+) -> None:
     """The flags generated from OPTION_SPECS (the pytest plugin uses the same specs)."""
-    for spec in OPTION_SPECS:
+    for spec in specs:
         if spec.name not in names:
             continue
         if spec.kind is bool:
@@ -161,10 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     many.add_argument(
         "--api-url", metavar="URL", help="API base URL (default https://api.bigcommerce.com)"
     )
+    add_check_options(many, ("max_in_flight", "run_deadline"), BATCH_SPECS)
     many.add_argument(
-        "--max-in-flight", type=_max_in_flight, default=DEFAULT_MAX_IN_FLIGHT, metavar="N",
-        help=f"requests in flight over all stores, {MAX_IN_FLIGHT[0]}-{MAX_IN_FLIGHT[1]} "
-        f"(default {DEFAULT_MAX_IN_FLIGHT})",
+        "--jsonl", metavar="FILE", help="write one JSON line per store to FILE as each store ends"
     )
     many.add_argument(
         "--scopes-file", metavar="FILE", help="scope table (default: the bundled scopes.yaml)"
@@ -177,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     for action in many._actions:
         if action.dest == "concurrency":
             action.help = f"probes sent in parallel per store, 1-16 (default {BATCH_CONCURRENCY})"
+        if action.dest == "deadline":
+            action.help = BATCH_DEADLINE_HELP
     demo = commands.add_parser(
         "demo", help="run a real check against a built-in fake store (no credentials needed)",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -249,9 +242,16 @@ def _options(args: argparse.Namespace, policy: RetryPolicy | None, **extra: Any)
     }
     if policy is not None:
         extra["policy"] = policy
-    if sys.stderr is not None and sys.stderr.isatty():
-        extra.setdefault("on_wait", WaitCountdown(sys.stderr))
     return CheckOptions.from_values(values, **extra)
+
+
+def _hooks() -> Any:
+    """A countdown on a terminal during rate-limit pauses; nothing otherwise."""
+    from bc_scopes.checker.hooks import CheckHooks
+
+    if sys.stderr is not None and sys.stderr.isatty():
+        return CheckHooks(on_wait=WaitCountdown(sys.stderr))
+    return CheckHooks()
 
 
 def _emit(report: Any, outputs: Any, verbose: bool) -> int:
@@ -301,7 +301,7 @@ def command_check(args: argparse.Namespace, policy: RetryPolicy | None) -> int:
     except (EOFError, KeyboardInterrupt):
         return _fail("no access token was entered")
     try:
-        return _emit(check(table, inputs, options), outputs, args.verbose)
+        return _emit(check(table, inputs, options, _hooks()), outputs, args.verbose)
     finally:
         outputs.close()
 
@@ -320,31 +320,33 @@ def command_demo(args: argparse.Namespace, policy: RetryPolicy | None) -> int:
     except (InputError, ScopeFileError, OptionError) as error:
         return _fail(str(error))
     try:
-        return _emit(run_demo(table, options), outputs, args.verbose)
+        return _emit(run_demo(table, options, _hooks()), outputs, args.verbose)
     finally:
         outputs.close()
 
 
 def command_check_many(args: argparse.Namespace, policy: RetryPolicy | None) -> int:
-    import json
     import os
+    from dataclasses import replace
 
-    from bc_scopes.checker.batch import load_stores, plan, run_batch
+    from bc_scopes.checker.batch import BatchLimits, plan, run_batch
+    from bc_scopes.checker.batch_outputs import StreamedOutputs, batch_meta
+    from bc_scopes.checker.evidence import SafetyEvent
     from bc_scopes.checker.inputs import (
         DEFAULT_API_URL,
         ENV_API_URL,
         InputError,
         normalise_api_url,
     )
-    from bc_scopes.checker.junit import junit_document, store_suite
+    from bc_scopes.checker.junit import safety_stop_suite, suite_xml
+    from bc_scopes.checker.outputs import open_stream
     from bc_scopes.checker.progress import progress_for
     from bc_scopes.checker.render import (
-        batch_to_json,
         render_batch_footer,
         render_batch_header,
-        render_batch_markdown,
-        render_text,
+        safety_sentence,
     )
+    from bc_scopes.checker.stores_file import load_stores
     from bc_scopes.model import ScopeFileError, load_scope_table
 
     environ = os.environ
@@ -358,37 +360,61 @@ def command_check_many(args: argparse.Namespace, policy: RetryPolicy | None) -> 
     except (InputError, ScopeFileError, OptionError) as error:
         return _fail(str(error))
     try:
-        _, per_store = plan(args.max_in_flight, options.concurrency)
+        try:
+            jsonl = open_stream(args.jsonl, "--jsonl") if args.jsonl else None
+        except InputError as error:
+            return _fail(str(error))
+        limits = BatchLimits(args.max_in_flight, args.run_deadline or None)
+        _, per_store = plan(limits.max_in_flight, options.concurrency)
         sys.stdout.write(render_batch_header(
-            table.version, len(entries), args.stores_file, api_url, args.max_in_flight,
+            table.version, len(entries), args.stores_file, api_url, limits.max_in_flight,
             per_store,
         ))
         sys.stdout.flush()
         progress = progress_for(len(entries))
+        streamed = StreamedOutputs(outputs, jsonl)
+
+        class Sink:
+            def store_done(self, outcome: Any) -> None:
+                progress.store_done(outcome)
+                streamed.store_done(outcome)
+                if args.verbose and outcome.report is not None:
+                    sys.stdout.write("\n" + _render_text(outcome.report, verbose=True))
+
         try:
-            result = run_batch(
-                table, entries, api_url, options, environ,
-                max_in_flight=args.max_in_flight, progress=progress,
+            summary = run_batch(
+                table, entries, api_url, options, environ, Sink(), limits=limits,
+                hooks=replace(_hooks(), on_request=progress.request_sent),
             )
         finally:
             progress.close()
-        if args.verbose:
-            for outcome in result.outcomes:
-                if outcome.report is not None:
-                    sys.stdout.write("\n" + render_text(outcome.report, verbose=True))
-        sys.stdout.write(render_batch_footer(result))
+        sys.stdout.write(render_batch_footer(summary, progress.not_ready))
         sys.stdout.flush()
-        document = batch_to_json(result, table.version, args.stores_file, api_url, options.strict)
-        outputs.write(
-            json_text=json.dumps(document, indent=2) + "\n" if outputs.json else None,
-            junit_text=junit_document(store_suite(outcome) for outcome in result.outcomes)
-            if outputs.junit else None,
-            markdown=render_batch_markdown(result, table.version) if outputs.step_summary
-            else None,
+        event: SafetyEvent | None = summary.safety_stop
+        unchecked = [entry.name for entry in summary.unchecked]
+        safety = None if event is None else {
+            "store_hash": event.store_hash, "method": event.method, "path": event.path,
+            "status": event.status, "unchecked": unchecked, "what_to_do": safety_sentence(event),
+            "help_url": table.guide.troubleshooting_url("unsafe-write"),
+        }
+        safety_xml = "" if event is None else suite_xml(
+            safety_stop_suite(event, unchecked, safety_sentence(event))
         )
-        return result.exit_code
+        streamed.finish(
+            summary, batch_meta(table.version, args.stores_file, api_url, options.strict, summary),
+            safety, safety_xml,
+        )
+        if jsonl is not None:
+            jsonl.close()
+        return summary.exit_code
     finally:
         outputs.close()
+
+
+def _render_text(report: Any, verbose: bool) -> str:
+    from bc_scopes.checker.render import render_text
+
+    return str(render_text(report, verbose=verbose))
 
 
 INTERRUPTED_LINE = "bc-scopes: interrupted; no further request was sent (exit 130)\n"

@@ -7,8 +7,10 @@ Rules it enforces whatever the caller asks:
   3xx is reported as an answer like any other.
 - Any non-GET answered 2xx or 3xx means a probe that was built to fail may
   have succeeded (a 303 See Other is the usual answer to a successful POST):
-  `SafetyStop` is raised and every later request is cancelled, even when the
-  body of that answer was cut off (the status line is proof enough).
+  `SafetyStop` is raised and the run's `RunGuard` stops the whole run (every
+  store of a check-many batch), even when the body of that answer was cut off
+  (the status line is proof enough). Every request checks the stop after it
+  has its in-flight slot and before it is sent (workers.py).
 - A non-GET is sent at most once, whatever comes back (5xx, 429, a timeout):
   a write that may have been processed is never repeated.
 - The store's quota is shared with every app on the store (150 requests per
@@ -21,12 +23,10 @@ Rules it enforces whatever the caller asks:
 
 from __future__ import annotations
 
-import contextlib
 import json
 import threading
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -35,10 +35,13 @@ import requests
 import urllib3
 
 from bc_scopes import __version__
+from bc_scopes.checker.evidence import SafetyEvent
+from bc_scopes.checker.hooks import CheckHooks
 from bc_scopes.checker.inputs import is_loopback_host
 from bc_scopes.checker.options import RetryPolicy
 from bc_scopes.checker.rate_gate import RateGate, Turn
 from bc_scopes.checker.secrets import Secret
+from bc_scopes.checker.workers import Cancelled, CancelScope, RunGuard
 
 USER_AGENT = f"bc-scopes/{__version__}"
 PILOT_PATH = "/v2/time"  # needs no scope (recorded: 200 for a token holding only Store Logs)
@@ -60,8 +63,7 @@ class SafetyStop(Exception):
         self.method, self.path, self.status = method, path, status
 
 
-class Cancelled(Exception):
-    """The run was stopped (safety stop or Ctrl-C) before this request was sent."""
+__all__ = ["Answer", "BigCommerceClient", "Cancelled", "SafetyStop"]
 
 
 @dataclass(frozen=True)
@@ -113,28 +115,33 @@ class BigCommerceClient:
         token: Secret,
         policy: RetryPolicy | None = None,
         concurrency: int = 1,
-        cancel: threading.Event | None = None,
-        on_wait: Callable[[float], None] | None = None,
-        in_flight: AbstractContextManager[Any] | None = None,
-        on_request: Callable[[], None] | None = None,
+        cancel: CancelScope | None = None,
+        hooks: CheckHooks | None = None,
+        store_hash: str = "",
     ) -> None:
         _check_base_url(store_base_url)
-        # check-many's global cap: one shared slot per request on the wire, across stores.
-        self._in_flight = in_flight if in_flight is not None else contextlib.nullcontext()
-        self._on_request = on_request
+        hooks = hooks or CheckHooks()
+        # The run's safety stop and in-flight cap (check-many shares one over all stores).
+        self._guard = hooks.guard if hooks.guard is not None else RunGuard()
+        self._on_request = hooks.on_request
+        self._clock = hooks.clock
+        self._store_hash = store_hash
         self._base = store_base_url.rstrip("/")
         # Proxy and CA settings from the environment apply to the real API, never to loopback.
         self._trust_env = not is_loopback_host(urlsplit(self._base).hostname or "")
         self._token = token
         self.policy = policy or RetryPolicy()
-        # Set by a safety stop here, or by the caller (Ctrl-C): nothing is sent after it.
-        self.cancelled = cancel if cancel is not None else threading.Event()
-        self._gate = RateGate(self.policy, concurrency, self.cancelled, on_wait)
+        # This store's scope: set by the run (a safety stop anywhere, Ctrl-C), by the
+        # store's deadline, or when its report is final. Nothing is sent after it.
+        self.cancelled = cancel if cancel is not None else self._guard.root.child()
+        self._gate = RateGate(
+            self.policy, concurrency, self.cancelled, hooks.on_wait, clock=hooks.clock
+        )
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._lock = threading.Lock()
         self._sent = 0
-        self.safety_stop: SafetyStop | None = None
+        self.safety_stop: SafetyEvent | None = None
 
     @property
     def requests_sent(self) -> int:
@@ -215,11 +222,17 @@ class BigCommerceClient:
     def _exchange(
         self, method: str, path: str, body: Any, turn: Turn, attempts: int = 1
     ) -> Answer:
-        """One request, in a shared in-flight slot when one is set (check-many's cap)."""
-        with self._in_flight:
-            if self._on_request is not None:
-                self._on_request()
-            return self._exchange_now(method, path, body, turn, attempts)
+        """One request in one of the run's in-flight slots, sent only if nothing stopped.
+
+        The slot is held until the answer is read, so an accepted write has stopped
+        the run before its slot can let another request out.
+        """
+        try:
+            with self._guard.request_slot(self.cancelled, self._on_request):
+                return self._exchange_now(method, path, body, turn, attempts)
+        except Cancelled:
+            self._gate.release(turn, None, {})
+            raise
 
     def _exchange_now(
         self, method: str, path: str, body: Any, turn: Turn, attempts: int = 1
@@ -253,16 +266,20 @@ class BigCommerceClient:
         except requests.RequestException:
             self._gate.release(turn, None, {})
             return Answer(method, path, None, failure="broken", attempts=attempts)
+        if method != "GET" and 200 <= response.status_code < 400:
+            # Before anything else, even reading the body: the whole run stops now.
+            event = SafetyEvent(method, path, response.status_code, self._store_hash)
+            self._guard.record_safety_stop(event)
+            with self._lock:
+                self.safety_stop = self.safety_stop or event
+            response.close()
+            self._gate.release(turn, response.status_code, response.headers)
+            raise SafetyStop(method, path, response.status_code)
         content, cut_off = _drain(
-            response, time.monotonic() + self.policy.request_deadline, self.policy.max_body_bytes,
+            response, self._clock() + self.policy.request_deadline, self.policy.max_body_bytes,
+            self._clock,
         )
         self._gate.release(turn, response.status_code, response.headers)
-        if method != "GET" and 200 <= response.status_code < 400:
-            stop = SafetyStop(method, path, response.status_code)
-            with self._lock:
-                self.safety_stop = self.safety_stop or stop
-            self.cancelled.set()
-            raise stop
         if content is None:
             return Answer(method, path, None, failure=cut_off or "broken", attempts=attempts)
         return self._read(method, path, response, content, attempts)
@@ -291,7 +308,8 @@ class BigCommerceClient:
 
 
 def _drain(
-    response: requests.Response, deadline_at: float, max_bytes: int
+    response: requests.Response, deadline_at: float, max_bytes: int,
+    clock: Callable[[], float] = time.monotonic,
 ) -> tuple[bytes | None, str | None]:
     """The whole body, or (None, why): cut off, too slow, too large, or undecodable.
 
@@ -303,7 +321,7 @@ def _drain(
     size = 0
     try:
         while True:
-            if time.monotonic() > deadline_at:
+            if clock() > deadline_at:
                 return None, "deadline"
             chunk = response.raw.read1(64 * 1024, decode_content=True)
             if not chunk:

@@ -9,9 +9,8 @@ changes, the demo output changes and its snapshot test says so.
 
 from __future__ import annotations
 
-import threading
-
 from bc_scopes.checker.check import check
+from bc_scopes.checker.hooks import CheckHooks
 from bc_scopes.checker.inputs import CheckInputs
 from bc_scopes.checker.options import CheckOptions
 from bc_scopes.checker.report import Report
@@ -54,7 +53,7 @@ DEMO_TOKEN_SCOPES = frozenset(
 
 
 def run_demo(
-    table: ScopeTable, options: CheckOptions, cancel: threading.Event | None = None
+    table: ScopeTable, options: CheckOptions, hooks: CheckHooks | None = None
 ) -> Report:
     """Start the fake store, run the real check against it, stop the store."""
     with FakeStore(store_hash=DEMO_STORE_HASH) as store:
@@ -66,7 +65,7 @@ def run_demo(
             client_id=Secret(DEMO_CLIENT_ID),
             client_secret=Secret(DEMO_CLIENT_SECRET),
         )
-        return check(table, inputs, options, cancel=cancel)
+        return check(table, inputs, options, hooks)
 
 
 def capture_demo_output() -> str:

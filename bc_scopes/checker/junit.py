@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 
 from bc_scopes.checker.batch import StoreOutcome
+from bc_scopes.checker.evidence import SafetyEvent
 from bc_scopes.checker.redact import printable
 from bc_scopes.checker.report import Report, fix_for
 from bc_scopes.checker.verdicts import Verdict
+from bc_scopes.troubleshooting import problem
 
 CLASSNAME = "bc-scopes"
 
@@ -40,6 +42,14 @@ def _case(report: Report, index: int) -> TestCase:
 def report_suite(report: Report, name: str | None = None) -> TestSuite:
     """One store's report as a testsuite."""
     suite = TestSuite(name or f"bc-scopes {report.store_hash}")
+    if report.safety_stop is not None:
+        event = report.safety_stop
+        case = TestCase("safety-stop", f"{CLASSNAME}.{report.store_hash}", 0.0)
+        case.result = [Error(printable(
+            f"{event.method} {event.path} was answered {event.status} although it was built to "
+            f"fail; the whole run stopped. {problem('unsafe-write').fix}"
+        ), "safety-stop")]
+        suite.add_testcase(case)
     for index in range(len(report.rows)):
         suite.add_testcase(_case(report, index))
     suite.add_property("store_hash", report.store_hash)
@@ -87,5 +97,25 @@ def store_suite(outcome: StoreOutcome) -> TestSuite:
         suite.add_property("exit_code", str(outcome.exit_code))
     suite.add_property("store_name", printable(entry.name))
     suite.add_property("token_env", entry.token_env)
+    suite.update_statistics()  # type: ignore[no-untyped-call]
+    return suite
+
+
+def suite_xml(suite: TestSuite) -> str:
+    """One testsuite's XML text, for a document streamed suite by suite."""
+    body = suite.tostring()  # type: ignore[no-untyped-call]
+    return (body.decode("utf-8") if isinstance(body, bytes) else body) + "\n"
+
+
+def safety_stop_suite(event: SafetyEvent, unchecked: list[str], what_to_do: str) -> TestSuite:
+    """The run's safety stop as an errored case, named first in the document."""
+    suite = TestSuite("bc-scopes safety stop")
+    case = TestCase("safety-stop", f"{CLASSNAME}.{event.store_hash}", 0.0)
+    left = f" Not checked: {', '.join(unchecked)}." if unchecked else ""
+    case.result = [Error(printable(
+        f"Store {event.store_hash}: {event.method} {event.path} was answered {event.status}, "
+        f"although it was built to fail; the whole run stopped.{left} {what_to_do}"
+    ), "safety-stop")]
+    suite.add_testcase(case)
     suite.update_statistics()  # type: ignore[no-untyped-call]
     return suite

@@ -8,8 +8,6 @@ client's timing rules; tests hand in a fast one instead of patching a class.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -97,6 +95,23 @@ OPTION_SPECS: tuple[OptionSpec, ...] = (
 )
 SPECS_BY_NAME = {spec.name: spec for spec in OPTION_SPECS}
 
+# check-many's own limits (the library's BatchLimits), and its per-store defaults.
+BATCH_SPECS: tuple[OptionSpec, ...] = (
+    OptionSpec(
+        "max_in_flight", int, 32, "requests in flight over all stores, 1-512 (default 32)", 1,
+        512, "N",
+    ),
+    OptionSpec(
+        "run_deadline", float, 0.0,
+        "stop the whole run after this many seconds; stores not reached are reported as not "
+        "checked (default: no limit)", 0, 86400, "SECONDS",
+    ),
+)
+BATCH_SPECS_BY_NAME = {spec.name: spec for spec in BATCH_SPECS}
+# Fewer requests per store fill the global cap with more stores at once (BENCHMARKS.md).
+BATCH_CONCURRENCY = 4
+BATCH_DEADLINE_HELP = "stop each store's check after this many seconds (default 120)"
+
 
 @dataclass(frozen=True)
 class CheckOptions:
@@ -111,12 +126,6 @@ class CheckOptions:
     only_rows: tuple[str, ...] | None = None
     # Replaces "store X at URL" in report headers (the demo says what it talks to).
     target_label: str = ""
-    # Told the length of each rate-limit pause as it starts (a terminal shows a countdown).
-    on_wait: Callable[[float], None] | None = field(default=None, compare=False)
-    # check-many: a slot shared by every store's requests (the global cap on requests in
-    # flight), and a hook told of each request (progress bars count them).
-    in_flight: AbstractContextManager[Any] | None = field(default=None, compare=False)
-    on_request: Callable[[], None] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         for spec in OPTION_SPECS:

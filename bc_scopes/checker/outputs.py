@@ -73,3 +73,10 @@ class OutputFiles:
         for handle in self._all:
             handle.close()
         self._all.clear()
+
+
+def open_stream(path: str, flag: str) -> IO[str]:
+    """A file written as the run goes and read back at its end (check-many's --jsonl)."""
+    handle = _open(path, flag)
+    handle.close()
+    return Path(path).open("w+", encoding="utf-8")

@@ -15,72 +15,30 @@ probes of different rows are sent once. An answer is classified as:
 from __future__ import annotations
 
 import functools
-import json
-import queue
-import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 from bc_scopes import exitcodes
 from bc_scopes.checker.client import Answer, BigCommerceClient, Cancelled, SafetyStop
+from bc_scopes.checker.evidence import (
+    CheckRun,
+    Outcome,
+    Preflight,
+    ProbeKey,
+    ProbeResult,
+    probe_key,
+)
 from bc_scopes.checker.options import RetryPolicy
 from bc_scopes.checker.redact import NO_SECRETS, Redactor
+from bc_scopes.checker.workers import Clock, run_tasks
 from bc_scopes.model import Probe, ScopeRow
+
+__all__ = ["PREFLIGHT_PATH", "classify", "run_check", "run_preflight", "unique_probes"]
 
 PREFLIGHT_PATH = "/v2/time"
 SCOPE_TITLE = "you don't have a required scope"
 GRANTED_STATUSES = frozenset({400, 404, 409, 413, 422})
-
-
-class Outcome(StrEnum):
-    GRANTED = "granted"
-    DENIED = "denied"
-    FAILED = "failed"
-
-
-ProbeKey = tuple[str, str, str]
-
-
-def probe_key(probe: Probe) -> ProbeKey:
-    """Probes with the same request share one answer."""
-    body = "" if probe.body is None else json.dumps(probe.body, sort_keys=True)
-    return probe.method, probe.path, body
-
-
-@dataclass(frozen=True)
-class ProbeResult:
-    """The classified answer to one probe request."""
-
-    method: str
-    path: str
-    outcome: Outcome
-    status: int | None
-    failure: str | None = None  # why a FAILED probe failed, e.g. "server-error"
-    detail: str = ""  # one line for people, never holding a secret
-
-
-@dataclass(frozen=True)
-class Preflight:
-    """Whether the token and store hash work at all."""
-
-    ok: bool
-    status: int | None
-    anchor: str | None = None  # troubleshooting anchor when not ok
-    message: str = ""
-    exit_code: int = exitcodes.OK
-
-
-@dataclass
-class CheckRun:
-    """Everything a check learnt; the verdicts are computed from it."""
-
-    preflight: Preflight
-    results: dict[ProbeKey, ProbeResult] = field(default_factory=dict)
-    safety_stop: SafetyStop | None = None
-    requests_sent: int = 0
 
 
 def _title(payload: Any) -> str:
@@ -204,7 +162,7 @@ def unique_probes(rows: Iterable[ScopeRow]) -> dict[ProbeKey, Probe]:
 
 def run_check(
     client: BigCommerceClient, rows: Iterable[ScopeRow], api_url: str, concurrency: int = 8,
-    redactor: Redactor = NO_SECRETS, deadline: float = 120.0,
+    redactor: Redactor = NO_SECRETS, deadline: float = 120.0, clock: Clock = time.monotonic,
 ) -> CheckRun:
     """Preflight, then every probe of `rows` on `concurrency` worker threads.
 
@@ -212,7 +170,7 @@ def run_check(
     has not answered ends as a failed probe (its row `unknown`).
     """
     try:
-        return _run(client, rows, api_url, concurrency, redactor, time.monotonic() + deadline)
+        return _run(client, rows, api_url, concurrency, redactor, clock() + deadline, clock)
     finally:
         client.close()
 
@@ -232,80 +190,17 @@ def _send_probe(client: BigCommerceClient, probe: Probe, redactor: Redactor) -> 
         )
 
 
-Key = TypeVar("Key")
-Result = TypeVar("Result")
-
-
-def run_in_workers(
-    tasks: dict[Key, Callable[[], Result]], concurrency: int, cancel: threading.Event,
-    deadline_at: float,
-) -> dict[Key, Result]:
-    """Run `tasks` on daemon threads and wait for them, interruptibly, until `deadline_at`.
-
-    Daemon threads, not a ThreadPoolExecutor: on Ctrl-C or at the deadline the
-    main thread stops waiting at once, `cancel` keeps every queued task from
-    sending anything, and the process can exit without joining a worker stuck in
-    a slow read. Tasks that did not finish are missing from the result.
-    """
-    pending: queue.Queue[tuple[Key, Callable[[], Result]]] = queue.Queue()
-    for item in tasks.items():
-        pending.put(item)
-    results: dict[Key, Result] = {}
-    lock = threading.Lock()
-    finished = threading.Event()
-
-    workers = max(1, min(concurrency, len(tasks)))
-    running = [workers]
-    crashed: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            while not cancel.is_set():
-                try:
-                    key, task = pending.get_nowait()
-                except queue.Empty:
-                    return
-                result = task()
-                with lock:
-                    results[key] = result
-        except Exception as error:  # a bug: stop the run and raise it where check() was called
-            with lock:
-                crashed.append(error)
-            cancel.set()
-        finally:
-            with lock:
-                running[0] -= 1
-                if running[0] == 0:
-                    finished.set()  # every task done, or the run was stopped
-
-    if not tasks:
-        return results
-    for number in range(workers):
-        threading.Thread(target=work, name=f"probe-{number}", daemon=True).start()
-    try:
-        while not finished.wait(min(0.05, max(0.0, deadline_at - time.monotonic()))):
-            if time.monotonic() >= deadline_at:
-                cancel.set()
-                break
-    except BaseException:
-        cancel.set()
-        raise
-    if crashed:
-        raise crashed[0]
-    with lock:
-        return dict(results)
-
-
 DEADLINE_DETAIL = "no answer before the check's deadline (--deadline)"
 
 
 def _run(
     client: BigCommerceClient, rows: Iterable[ScopeRow], api_url: str, concurrency: int,
-    redactor: Redactor, deadline_at: float,
+    redactor: Redactor, deadline_at: float, clock: Clock,
 ) -> CheckRun:
-    first = run_in_workers(
-        {"preflight": functools.partial(run_preflight, client, api_url)}, 1, client.cancelled,
-        deadline_at,
+    first: dict[str, Preflight] = {}
+    run_tasks(
+        [("preflight", functools.partial(run_preflight, client, api_url))], 1,
+        client.cancelled, deadline_at, first.__setitem__, clock=clock, name="preflight",
     )
     preflight = first.get("preflight") or Preflight(
         False, None, "store-unreachable",
@@ -320,10 +215,15 @@ def _run(
     # Reads first: a write is sent once, whatever the answer, so writes go when a 429
     # storm at the start of the run has been waited out by reads, which can be repeated.
     ordered = sorted(probes.items(), key=lambda item: item[1].method != "GET")
-    tasks: dict[ProbeKey, Callable[[], ProbeResult]] = {
-        key: functools.partial(_send_probe, client, probe, redactor) for key, probe in ordered
-    }
-    run.results = run_in_workers(tasks, concurrency, client.cancelled, deadline_at)
+    tasks: list[tuple[ProbeKey, Callable[[], ProbeResult]]] = [
+        (key, functools.partial(_send_probe, client, probe, redactor)) for key, probe in ordered
+    ]
+    results: dict[ProbeKey, ProbeResult] = {}
+    run_tasks(
+        tasks, min(concurrency, len(tasks)), client.cancelled, deadline_at, results.__setitem__,
+        clock=clock, name="probe",
+    )
+    run.results = dict(results)
     for key, probe in probes.items():
         run.results.setdefault(
             key,

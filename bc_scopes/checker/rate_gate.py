@@ -15,6 +15,9 @@ shared by every app on the store. So, for the workers of one check:
   So a run never sends two 429'd requests in a row without a reset wait.
 - All pauses together are bounded by `total_wait_cap`; past it, waiting stops
   and the remaining requests fail as rate-limited.
+
+Time is injected (`clock`, `sleep`): tests drive 429 storms, pauses and the
+wait budget on a fake clock in milliseconds of real time.
 """
 
 from __future__ import annotations
@@ -52,8 +55,15 @@ class RateGate:
     def __init__(
         self, policy: RetryPolicy, concurrency: int, cancel: threading.Event,
         on_wait: Callable[[float], None] | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         self._policy = policy
+        self._clock = clock
+        # None: wait on the condition, woken early by any answer. A test's sleep moves
+        # its fake clock instead.
+        self._sleep = sleep
         self._threshold = policy.reserve + concurrency
         self._cancel = cancel
         self._on_wait = on_wait
@@ -76,17 +86,34 @@ class RateGate:
             while True:
                 if self._cancel.is_set() or self._exhausted:
                     return None
-                delay = self._resume_at - time.monotonic()
+                delay = self._resume_at - self._clock()
                 if delay > 0:
-                    self._condition.wait(min(delay, 0.1))
+                    self._hold(min(delay, 0.1))
                     continue
                 if self._pilot_needed:
                     if self._pilot_flying:
-                        self._condition.wait(0.1)
+                        self._hold(0.1)
                         continue
                     self._pilot_flying = True
                     return Turn.PILOT
                 return Turn.NORMAL
+
+    def _hold(self, seconds: float) -> None:
+        """Wait `seconds` with the lock released (the lock is held on entry and on exit)."""
+        if self._sleep is None:
+            self._condition.wait(seconds)
+            return
+        self._condition.release()
+        try:
+            self._sleep(seconds)
+        finally:
+            self._condition.acquire()
+
+    @property
+    def waited(self) -> float:
+        """Pause time so far, counted once however many workers waited."""
+        with self._condition:
+            return self._waited
 
     def release(self, turn: Turn, status: int | None, headers: Mapping[str, str]) -> None:
         """Report the answer to a request sent with `turn`."""
@@ -120,7 +147,7 @@ class RateGate:
 
     def _pause(self, seconds: float) -> None:
         """Hold every worker for `seconds` from now (the lock is held)."""
-        now = time.monotonic()
+        now = self._clock()
         resume_at = now + seconds
         if resume_at <= self._resume_at:
             return

@@ -12,9 +12,11 @@ import textwrap
 from typing import Any
 
 from bc_scopes import __version__, exitcodes
-from bc_scopes.checker.batch import SEVERITY, BatchResult, StoreOutcome
+from bc_scopes.checker.batch import BatchSummary, StoreOutcome
+from bc_scopes.checker.evidence import SafetyEvent
 from bc_scopes.checker.redact import printable
 from bc_scopes.checker.report import Report, detected_text, fix_for
+from bc_scopes.checker.stores_file import StoreEntry
 from bc_scopes.checker.verdicts import VERDICT_ORDER, Verdict
 from bc_scopes.levels import level_label
 from bc_scopes.troubleshooting import problem
@@ -344,159 +346,173 @@ def render_markdown(report: Report) -> str:
 # --- check-many: many stores in one run -----------------------------------------------------
 
 EXIT_WORDS = {
-    exitcodes.OK: "ok",
-    exitcodes.FAILED: "failed",
+    exitcodes.OK: "ready",
+    exitcodes.FAILED: "not ready",
     exitcodes.BAD_INPUT: "bad input",
     exitcodes.REJECTED: "rejected",
     exitcodes.INCOMPLETE: "incomplete",
+    exitcodes.SAFETY_STOP: "SAFETY STOP",
 }
-_ROWS_NAMED = 4
+_ROWS_NAMED = 3
+LINE_WIDTH = 100
 
 
-def _rows_to_look_at(report: Report) -> str:
+def _rows_to_look_at(report: Report, named: int = _ROWS_NAMED) -> str:
     """The rows that fail or could not be checked, by verdict, a few names each."""
     parts = []
     for verdict in (Verdict.MISSING, Verdict.EXCESS, Verdict.UNKNOWN):
-        rows = [
-            result.row.name for result in report.rows
-            if result.verdict is verdict and (verdict is not Verdict.EXCESS or report.fails(result))
-        ]
+        rows = [result.row.name for result in report.rows if result.verdict is verdict]
         if rows:
-            more = f" and {len(rows) - _ROWS_NAMED} more" if len(rows) > _ROWS_NAMED else ""
-            parts.append(f"{verdict.value}: {', '.join(rows[:_ROWS_NAMED])}{more}")
+            more = f" +{len(rows) - named}" if len(rows) > named else ""
+            parts.append(f"{verdict.value}: {', '.join(rows[:named])}{more}")
     return "; ".join(parts)
 
 
-def render_store_line(outcome: StoreOutcome, done: int, total: int) -> str:
-    """One store's line: its exit code, its verdict counts and what to look at."""
-    entry, code = outcome.entry, outcome.exit_code
-    width = len(str(total))
-    head = (f"[{done:>{width}}/{total}] {entry.name} ({entry.store_hash}): "
-            f"exit {code} {EXIT_WORDS.get(code, '')}".rstrip())
+def _fit(text: str, width: int = LINE_WIDTH) -> str:
+    """One line of at most `width` columns: long names are shortened, never wrapped."""
+    text = printable(text)
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def store_problem(outcome: StoreOutcome) -> str:
+    """What is wrong with one store, in a few words (empty when it is ready)."""
     report = outcome.report
     if report is None:
-        text = f"{head}. {outcome.error}"
-    elif report.preflight is not None and not report.preflight.ok:
-        text = f"{head}. Not checked: {report.preflight.message}"
-    else:
-        counts = ", ".join(f"{count} {verdict}" for verdict, count in report.summary.items())
-        look = _rows_to_look_at(report)
-        text = (f"{head}. {counts}"
-                + (f". {look[0].upper()}{look[1:]}" if look else "")
-                + f"; {report.requests_sent} requests, {outcome.seconds:.1f} s")
-        if report.safety_stop is not None:
-            text += ". SAFETY STOP: a request built to fail was accepted"
-    return printable(text)
+        return outcome.error or ""
+    if report.safety_stop is not None:
+        event = report.safety_stop
+        return f"SAFETY STOP: {event.method} {event.path} answered {event.status}"
+    if report.preflight is not None and not report.preflight.ok:
+        return f"not checked: {problem(report.preflight.anchor or 'store-unreachable').title}"
+    return _rows_to_look_at(report)
+
+
+def store_help(outcome: StoreOutcome) -> str:
+    """The guide's page for what is wrong with one store."""
+    report = outcome.report
+    if report is None:
+        return ""
+    if report.safety_stop is not None:
+        return report.help_url("unsafe-write")
+    if report.preflight is not None and not report.preflight.ok:
+        return report.help_url(report.preflight.anchor or "store-unreachable")
+    for result in report.rows:
+        if report.fails(result) or result.verdict in (Verdict.MISSING, Verdict.EXCESS):
+            return report.row_url(result)
+    return ""
+
+
+def render_store_line(outcome: StoreOutcome, done: int, total: int) -> str:
+    """One store's line, at most 100 columns: its verdict and the rows to look at."""
+    entry, code = outcome.entry, outcome.exit_code
+    width = len(str(total))
+    name = entry.name if len(entry.name) <= 30 else entry.name[:29] + "\u2026"
+    head = f"[{done:>{width}}/{total}] {name} ({entry.store_hash}): {EXIT_WORDS.get(code, code)}"
+    problem_text = store_problem(outcome)
+    return _fit(f"{head}. {problem_text}" if problem_text else head)
 
 
 def render_batch_header(table_version: str, stores: int, source: str, api_url: str,
                         max_in_flight: int, concurrency: int) -> str:
     noun = "store" if stores == 1 else "stores"
-    return printable(
+    return "\n".join(_wrap(printable(
         f"bc-scopes {__version__} (scope table {table_version}): checking {stores} {noun} "
         f"from {source} at {api_url}, at most {max_in_flight} requests at once, "
         f"{concurrency} per store"
-    ) + "\n"
+    ))) + "\n"
 
 
-def render_batch_footer(result: BatchResult) -> str:
-    counts: dict[int, int] = {}
-    for outcome in result.outcomes:
-        counts[outcome.exit_code] = counts.get(outcome.exit_code, 0) + 1
-    order = sorted(counts, key=lambda code: SEVERITY.index(code) if code in SEVERITY else -1)
-    words = ", ".join(f"{counts[code]} {EXIT_WORDS.get(code, code)} (exit {code})"
-                      for code in reversed(order))
-    code = result.exit_code
-    noun = "store" if len(result.outcomes) == 1 else "stores"
-    return (
-        f"\n{len(result.outcomes)} {noun} in {result.seconds:.1f} s: {words}.\n"
-        f"Exit code {code} (the worst store's, in the order 2 > 3 > 1 > 4 > 0): "
-        f"{exitcodes.MEANINGS[code]}.\n"
-    )
+def safety_sentence(event: SafetyEvent) -> str:
+    """The one thing to do after a safety stop."""
+    return (f"Look at store {event.store_hash}'s data for {event.method} {event.path} before "
+            "running anything again, and send this report to DropStream support.")
 
 
-def _verdict_totals(result: BatchResult) -> dict[str, int]:
-    totals = {verdict.value: 0 for verdict in VERDICT_ORDER}
-    for outcome in result.outcomes:
-        if outcome.report is not None:
-            for verdict, count in outcome.report.summary.items():
-                totals[verdict] += count
-    return totals
+def _names(entries: list[StoreEntry], limit: int = 10) -> str:
+    shown = ", ".join(entry.name for entry in entries[:limit])
+    return shown + (f" and {len(entries) - limit} more" if len(entries) > limit else "")
 
 
-def batch_to_json(result: BatchResult, table_version: str, source: str, api_url: str,
-                  strict: bool) -> dict[str, Any]:
-    """The --json report of check-many: one report per store, then a summary."""
-    stores = []
-    for outcome in result.outcomes:
-        entry = outcome.entry
-        stores.append({
-            "name": entry.name,
-            "line": entry.line,
-            "store_hash": entry.store_hash,
-            "token_env": entry.token_env,
-            "exit_code": outcome.exit_code,
-            "exit_meaning": exitcodes.MEANINGS[outcome.exit_code],
-            "error": outcome.error,
-            "seconds": round(outcome.seconds, 3),
-            "report": to_json(outcome.report) if outcome.report is not None else None,
-        })
-    by_code: dict[str, int] = {}
-    for outcome in result.outcomes:
-        by_code[str(outcome.exit_code)] = by_code.get(str(outcome.exit_code), 0) + 1
-    code = result.exit_code
-    return {
-        "tool": "bc-scopes",
-        "version": __version__,
-        "table_version": table_version,
-        "stores_file": source,
-        "api_url": api_url,
-        "strict": strict,
-        "max_in_flight": result.max_in_flight,
-        "stores": stores,
-        "summary": {
-            "stores": len(result.outcomes),
-            "exit_codes": by_code,
-            "verdicts": _verdict_totals(result),
-            "requests_sent": sum(
-                outcome.report.requests_sent for outcome in result.outcomes
-                if outcome.report is not None
-            ),
-            "seconds": round(result.seconds, 3),
-        },
-        "exit_code": code,
-        "exit_meaning": exitcodes.MEANINGS[code],
-    }
+def render_batch_footer(summary: BatchSummary, not_ready: list[tuple[int, str]]) -> str:
+    """The verdict of the whole run first, then every store that is not ready, worst first."""
+    code = summary.exit_code
+    noun = "store" if summary.stores == 1 else "stores"
+    lines = [""]
+    event = summary.safety_stop
+    if event is not None:
+        lines += _wrap(
+            f"SAFETY STOP in store {event.store_hash}: {event.method} {event.path} was answered "
+            f"{event.status} although it was built to fail. The whole run stopped at once; no "
+            "request left for any store after that answer."
+        )
+        if summary.unchecked:
+            lines += _wrap(f"Not checked: {_names(summary.unchecked)}.", "    ")
+        lines += _wrap(safety_sentence(event), "    ")
+        lines.append("")
+    ready = summary.exit_codes.get(exitcodes.OK, 0)
+    lines.append(f"{ready} of {summary.stores} {noun} ready for DropStream.")
+    if not_ready:
+        lines.append("Not ready, worst first:")
+        ordered = sorted(not_ready, key=lambda item: exitcodes.SEVERITY.index(item[0])
+                         if item[0] in exitcodes.SEVERITY else 0)
+        for _, line in ordered:
+            lines.extend(line.split("\n"))
+    if summary.sent_nothing:
+        lines += _wrap(f"Nothing was sent to {_names(summary.sent_nothing)} (bad input for that "
+                       "store); the other stores were checked.")
+    counts = ", ".join(f"{summary.exit_codes[value]} {EXIT_WORDS.get(value, value)}"
+                       for value in exitcodes.SEVERITY if summary.exit_codes.get(value))
+    lines.append(f"{summary.stores} {noun} in {summary.seconds:.1f} s: {counts}; "
+                 f"{summary.requests_sent} requests.")
+    lines += _wrap(f"Exit code {code} (the worst store's, in the order "
+                   f"{exitcodes.SEVERITY_TEXT}): {exitcodes.MEANINGS[code]}.")
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
-def render_batch_markdown(result: BatchResult, table_version: str) -> str:
-    """The GitHub step summary of check-many: one table, stores x verdict counts."""
-    code = result.exit_code
+def not_ready_line(outcome: StoreOutcome) -> str:
+    """A not-ready store for the end summary: name, what is wrong, the guide's link."""
+    link = store_help(outcome)
+    text = f"- {outcome.entry.name} ({outcome.entry.store_hash}): " \
+           f"{EXIT_WORDS.get(outcome.exit_code, outcome.exit_code)}. {store_problem(outcome)}"
+    return _fit(text) + (f"\n    {link}" if link else "")
+
+
+def markdown_batch_head(summary: BatchSummary, table_version: str) -> str:
+    """The step summary's verdict, safety stop and table header (rows are streamed)."""
+    code = summary.exit_code
     verdicts = [verdict.value for verdict in VERDICT_ORDER]
     lines = [
-        f"## BigCommerce scope check: {len(result.outcomes)} stores",
+        f"## BigCommerce scope check: {summary.stores} stores",
         "",
-        f"**Exit code {code}** (the worst store's): {exitcodes.MEANINGS[code]}.",
+        f"**Exit code {code}** (the worst store's): {_md(exitcodes.MEANINGS[code])}.",
         "",
+    ]
+    event = summary.safety_stop
+    if event is not None:
+        lines += [
+            f"**Safety stop** in store `{_md(event.store_hash)}`: `{event.method} "
+            f"{_md(event.path)}` was answered {event.status}; the whole run stopped.",
+            "",
+        ]
+        if summary.unchecked:
+            lines += [f"Not checked: {_md(_names(summary.unchecked))}.", ""]
+        lines += [_md(safety_sentence(event)), ""]
+    lines += [
         f"bc-scopes {__version__}, scope table {_md(table_version)}.",
         "",
         "| Store | Store hash | Exit code | " + " | ".join(verdicts) + " | Note |",
         "| --- | --- | --- |" + " ---: |" * len(verdicts) + " --- |",
     ]
-    for outcome in result.outcomes:
-        report = outcome.report
-        if report is None:
-            counts = ["–"] * len(verdicts)
-            note = outcome.error or ""
-        else:
-            counts = [str(report.summary[verdict]) for verdict in verdicts]
-            preflight = report.preflight
-            note = (f"Not checked: {preflight.message}"
-                    if preflight is not None and not preflight.ok else _rows_to_look_at(report))
-        word = EXIT_WORDS.get(outcome.exit_code, "")
-        lines.append(
-            f"| {_md(outcome.entry.name)} | `{outcome.entry.store_hash}` | "
-            f"{outcome.exit_code} {word} | " + " | ".join(counts) + f" | {_md(note)} |"
-        )
-    lines += ["", ""]
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n"
+
+
+def markdown_store_row(outcome: StoreOutcome) -> str:
+    """One store's row of the step summary's table."""
+    verdicts = [verdict.value for verdict in VERDICT_ORDER]
+    report = outcome.report
+    counts = (["\u2013"] * len(verdicts) if report is None
+              else [str(report.summary[verdict]) for verdict in verdicts])
+    word = EXIT_WORDS.get(outcome.exit_code, "")
+    return (f"| {_md(outcome.entry.name)} | `{outcome.entry.store_hash}` | "
+            f"{outcome.exit_code} {word} | " + " | ".join(counts)
+            + f" | {_md(store_problem(outcome))} |")

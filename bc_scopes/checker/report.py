@@ -11,18 +11,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bc_scopes import exitcodes
-from bc_scopes.checker.probes import Preflight
+from bc_scopes.checker.evidence import Preflight, SafetyEvent
 from bc_scopes.checker.verdicts import VERDICT_ORDER, RowResult, Verdict, describe_range
 from bc_scopes.levels import level_label
 from bc_scopes.model import ScopeTable
 from bc_scopes.troubleshooting import problem
-
-
-@dataclass(frozen=True)
-class SafetyEvent:
-    method: str
-    path: str
-    status: int
 
 
 @dataclass
@@ -34,7 +27,9 @@ class Report:
     api_url: str
     rows: list[RowResult]
     preflight: Preflight | None = None
-    safety_stop: SafetyEvent | None = None
+    safety_stop: SafetyEvent | None = None  # a write of this store was accepted
+    # Another store's accepted write stopped this one (check-many): the run-wide stop.
+    stopped_by: SafetyEvent | None = None
     requests_sent: int = 0
     strict: bool = False
     notes: list[str] = field(default_factory=list)
@@ -50,7 +45,7 @@ class Report:
         if self.preflight is not None and not self.preflight.ok:
             return self.preflight.exit_code
         if self.safety_stop is not None:
-            return exitcodes.INCOMPLETE
+            return exitcodes.SAFETY_STOP
         if any(self.fails(result) for result in self.rows):
             return exitcodes.FAILED
         verdicts = {result.verdict for result in self.rows}

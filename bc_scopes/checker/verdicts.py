@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bc_scopes.checker.probes import Outcome, ProbeKey, ProbeResult, probe_key
+from bc_scopes.checker.evidence import Outcome, ProbeKey, ProbeResult, probe_key
 from bc_scopes.levels import level_label
 from bc_scopes.model import Probe, ScopeRow, ScopeTable
 

@@ -23,8 +23,9 @@ from typing import Any
 import yaml
 
 from bc_scopes.checker.client import Answer, BigCommerceClient, Cancelled, SafetyStop
+from bc_scopes.checker.evidence import Outcome
 from bc_scopes.checker.options import RetryPolicy
-from bc_scopes.checker.probes import Outcome, classify, unique_probes
+from bc_scopes.checker.probes import classify, unique_probes
 from bc_scopes.checker.redact import Redactor
 from bc_scopes.checker.secrets import Secret
 from bc_scopes.model import ScopeTable

@@ -23,7 +23,8 @@ import requests
 import yaml
 
 from bc_scopes.checker.client import Answer
-from bc_scopes.checker.probes import Outcome, classify
+from bc_scopes.checker.evidence import Outcome
+from bc_scopes.checker.probes import classify
 from bc_scopes.fakestore.responses import SCOPE_TITLE
 from bc_scopes.fakestore.server import FakeStore
 

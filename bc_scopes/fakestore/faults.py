@@ -39,6 +39,7 @@ class Fault:
 
     kind: FaultKind
     path: str | None = None  # regex searched in the path below /stores/{hash}
+    store_hash: str | None = None  # only this store's requests (one server serves many)
     method: str | None = None
     times: int | None = None
     status: int = 503
@@ -54,9 +55,13 @@ class Fault:
     _used: int = field(default=0, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def take(self, method: str, path: str) -> bool:
+    def take(self, method: str, path: str, full_path: str = "") -> bool:
         """True (and counted) when this fault applies to the request."""
         if self.method is not None and self.method != method:
+            return False
+        if self.store_hash is not None and not full_path.startswith(
+            f"/stores/{self.store_hash}/"
+        ):
             return False
         if self.path is not None and not re.search(self.path, path):
             return False

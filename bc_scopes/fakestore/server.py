@@ -206,10 +206,10 @@ class FakeStore:
         self.stop()
 
     # request handling ------------------------------------------------------------------
-    def _faults_for(self, method: str, api_path: str) -> list[Fault]:
+    def _faults_for(self, method: str, api_path: str, full_path: str = "") -> list[Fault]:
         with self._lock:
             faults = list(self.faults)
-        return [fault for fault in faults if fault.take(method, api_path)]
+        return [fault for fault in faults if fault.take(method, api_path, full_path)]
 
     def _scopes_of(self, token: str | None) -> frozenset[str] | None:
         with self._lock:
@@ -294,7 +294,7 @@ class _Handler(BaseHTTPRequestHandler):
             mutation=self.command == "DELETE",
         )
         store._record(record)
-        faults = store._faults_for(self.command, record.api_path)
+        faults = store._faults_for(self.command, record.api_path, record.path)
         for fault in faults:
             if fault.kind is FaultKind.LATENCY:
                 time.sleep(fault.delay)

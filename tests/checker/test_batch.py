@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from dataclasses import replace
@@ -24,14 +23,16 @@ from support.store import EXACT_TOKEN, assert_store_unchanged, required_scopes, 
 from bc_scopes import exitcodes
 from bc_scopes.checker import batch, cli
 from bc_scopes.checker.batch import (
-    StoreEntry,
+    BatchLimits,
+    BatchSummary,
     StoreOutcome,
-    StoresFileError,
-    parse_stores,
     run_batch,
     worst_exit_code,
 )
+from bc_scopes.checker.check import check
+from bc_scopes.checker.hooks import CheckHooks
 from bc_scopes.checker.options import CheckOptions
+from bc_scopes.checker.stores_file import StoreEntry, StoresFileError, parse_stores
 from bc_scopes.checker.report import Report
 from bc_scopes.fakestore.faults import Fault, FaultKind
 from bc_scopes.fakestore.server import FakeStore
@@ -39,6 +40,25 @@ from bc_scopes.model import ScopeTable
 
 MISSING_ORDERS_TOKEN = "noorderstoken0000000000000000003"
 WRONG_TOKEN = "wrongtoken000000000000000000004"
+
+
+class ListSink:
+    """Keeps every outcome, in the order the stores ended."""
+
+    def __init__(self) -> None:
+        self.outcomes: list[StoreOutcome] = []
+
+    def store_done(self, outcome: StoreOutcome) -> None:
+        self.outcomes.append(outcome)
+
+    def by_name(self) -> dict[str, StoreOutcome]:
+        return {outcome.entry.name: outcome for outcome in self.outcomes}
+
+
+def batch_run(table: ScopeTable, entries: list[StoreEntry], url: str, options: CheckOptions,
+              env: dict[str, str], **kwargs: Any) -> tuple[BatchSummary, ListSink]:
+    sink = ListSink()
+    return run_batch(table, entries, url, options, env, sink, **kwargs), sink
 
 
 @pytest.fixture(scope="module")
@@ -105,25 +125,33 @@ def test_three_stores_give_three_lines_their_verdicts_and_the_worst_exit_code(
     lines = store_lines(result.out)
     assert len(lines) == 3, result.out
     by_name = {line.split("] ", 1)[1].split(" (", 1)[0]: line for line in lines}
-    assert "exit 0 ok" in by_name["Acme Outdoor"]
-    assert "exit 3 rejected" in by_name["Birch & Co"] and "Not checked" in by_name["Birch & Co"]
-    assert "exit 1 failed" in by_name["Cedar Goods"]
-    assert "Missing: Orders" in by_name["Cedar Goods"]
+    assert by_name["Acme Outdoor"].endswith("(aaa111): ready")
+    assert "rejected. not checked" in by_name["Birch & Co"]
+    assert "not ready. missing: Orders" in by_name["Cedar Goods"]
+    assert all(len(line) <= 100 for line in result.out.splitlines() if not line.startswith("http"))
     assert "Exit code 3" in result.out
+    # The end summary names every store that is not ready, worst first, with a link.
+    end = result.out.split("ready for DropStream.", 1)[1]
+    assert end.index("Birch & Co") < end.index("Cedar Goods")
+    assert "#scope-orders" in end
 
     assert report is not None
     assert report["exit_code"] == 3 and report["table_version"] == table.version
-    assert [s["name"] for s in report["stores"]] == ["Acme Outdoor", "Birch & Co", "Cedar Goods"]
-    assert [s["exit_code"] for s in report["stores"]] == [0, 3, 1]
-    cedar = {e["id"]: e["verdict"] for e in report["stores"][2]["report"]["scopes"]}
+    # Streamed: stores in the order they ended, each with its line in the file.
+    in_file_order = sorted(report["stores"], key=lambda store: store["line"])
+    assert [s["name"] for s in in_file_order] == ["Acme Outdoor", "Birch & Co", "Cedar Goods"]
+    assert [s["exit_code"] for s in in_file_order] == [0, 3, 1]
+    cedar = {e["id"]: e["verdict"] for e in in_file_order[2]["report"]["scopes"]}
     assert cedar["orders"] == "missing"
     assert report["summary"]["stores"] == 3
     assert report["summary"]["exit_codes"] == {"0": 1, "3": 1, "1": 1}
 
     assert junit is not None
-    suites = ElementTree.fromstring(junit).findall("testsuite")
-    assert [suite.get("name") for suite in suites] == [
-        "Acme Outdoor (aaa111)", "Birch & Co (bbb222)", "Cedar Goods (ccc333)"]
+    by_suite = {suite.get("name"): suite for suite in
+                ElementTree.fromstring(junit).findall("testsuite")}
+    names = ["Acme Outdoor (aaa111)", "Birch & Co (bbb222)", "Cedar Goods (ccc333)"]
+    assert sorted(by_suite) == names
+    suites = [by_suite[name] for name in names]
     birch_cases = [case.get("name") for case in suites[1].iter("testcase")]
     assert "preflight" in birch_cases and int(suites[1].get("errors") or 0) >= 1
     assert int(suites[2].get("failures") or 0) >= 1
@@ -146,16 +174,10 @@ def test_stores_run_concurrently_with_their_own_concurrency(
 ) -> None:
     stores.add_fault(Fault(FaultKind.LATENCY, delay=0.04))
     csv_text = THREE_STORES.replace("Birch & Co,bbb222,BIRCH_TOKEN\n", "")
-    started = time.monotonic()
     result, report, _, _ = _run(tmp_path, stores, csv_text, dict(THREE_TOKENS),
                                 "--concurrency", "4", "--max-in-flight", "8")
-    elapsed = time.monotonic() - started
     assert result.code == exitcodes.FAILED, result.out
     assert report is not None
-    requests = report["summary"]["requests_sent"]
-    # Two stores at once, four requests each: well below one request after the other.
-    sequential = requests * 0.05
-    assert elapsed < sequential * 0.75, (elapsed, sequential)
     assert "at most 8 requests at once, 4 per store" in result.out
     # The two stores' requests overlap in time: they really ran side by side.
     windows = {}
@@ -182,19 +204,21 @@ def test_a_429_storm_or_a_timeout_at_one_store_never_stops_the_others(
         silent.add_fault(Fault(FaultKind.TIMEOUT))
         elsewhere = {"ddd444": storm.url, "eee555": silent.url}
 
-        def checker(table: ScopeTable, inputs: Any, options: CheckOptions, cancel: Any) -> Report:
+        def checker(table: ScopeTable, inputs: Any, options: CheckOptions,
+                    hooks: CheckHooks) -> Report:
             # The same API URL for all in the file; two stores are sent to misbehaving servers.
             url = elsewhere.get(inputs.store_hash, inputs.api_url)
-            return batch.check(table, replace(inputs, api_url=url), options, cancel=cancel)
+            return check(table, replace(inputs, api_url=url), options, hooks)
 
-        result = run_batch(
+        # A generous per-store deadline: the healthy store must never depend on speed.
+        result, sink = batch_run(
             table, entries, stores.url,
-            CheckOptions(policy=FAST_POLICY, timeout=0.2, deadline=1.0), ENV, checker=checker,
+            CheckOptions(policy=FAST_POLICY, timeout=0.2, deadline=30), ENV, checker=checker,
         )
-    acme, storm_outcome, silent_outcome = result.outcomes
-    assert acme.exit_code == exitcodes.OK
-    assert storm_outcome.exit_code == exitcodes.INCOMPLETE
-    assert silent_outcome.exit_code == exitcodes.INCOMPLETE
+    outcomes = sink.by_name()
+    assert outcomes["Acme"].exit_code == exitcodes.OK
+    assert outcomes["Storm"].exit_code == exitcodes.INCOMPLETE
+    assert outcomes["Silent"].exit_code == exitcodes.INCOMPLETE
     assert result.exit_code == exitcodes.INCOMPLETE
 
 
@@ -207,28 +231,32 @@ def test_a_store_that_crashes_or_lacks_its_token_leaves_the_others_running(
         StoreEntry(4, "Unset", "ccc333", "UNSET_TOKEN"),
     ]
 
-    def checker(table: ScopeTable, inputs: Any, options: CheckOptions, cancel: Any) -> Report:
+    def checker(table: ScopeTable, inputs: Any, options: CheckOptions,
+                hooks: CheckHooks) -> Report:
         if inputs.store_hash == "bbb222":
             raise RuntimeError(f"bug holding {inputs.access_token.reveal()}")
-        return batch.check(table, inputs, options, cancel=cancel)
+        return check(table, inputs, options, hooks)
 
-    result = run_batch(
+    result, sink = batch_run(
         table, entries, stores.url, CheckOptions(policy=FAST_POLICY),
-        {"ACME_TOKEN": EXACT_TOKEN, "BROKEN_TOKEN": CANARY_TOKEN}, checker=checker,
+        {"ACME_TOKEN": EXACT_TOKEN, "BROKEN_TOKEN": CANARY_TOKEN.lower()}, checker=checker,
     )
-    acme, broken, unset = result.outcomes
+    outcomes = sink.by_name()
+    acme, broken, unset = outcomes["Acme"], outcomes["Broken"], outcomes["Unset"]
     assert acme.exit_code == exitcodes.OK
     assert broken.exit_code == exitcodes.INCOMPLETE and "RuntimeError" in (broken.error or "")
     assert unset.exit_code == exitcodes.BAD_INPUT and "UNSET_TOKEN is not set" in (
         unset.error or "")
+    assert unset.sent_nothing and result.sent_nothing == [unset.entry]
     assert result.exit_code == exitcodes.BAD_INPUT
-    assert leaks_in({"errors": " ".join(o.error or "" for o in result.outcomes)}) == []
+    assert leaks_in({"errors": " ".join(o.error or "" for o in sink.outcomes)}) == []
 
 
 @pytest.mark.parametrize("codes, worst", [
-    ([0, 4, 1, 3, 2], 2), ([0, 4, 1, 3], 3), ([4, 1, 0], 1), ([0, 4], 4), ([0, 0], 0), ([], 0),
+    ([0, 4, 1, 3, 2, 5], 5), ([0, 4, 1, 3, 2], 2), ([0, 4, 1, 3], 3), ([4, 1, 0], 1),
+    ([0, 4], 4), ([0, 0], 0), ([], 0),
 ])
-def test_exit_code_is_the_worst_in_the_order_2_3_1_4_0(codes: list[int], worst: int) -> None:
+def test_exit_code_is_the_worst_in_the_order_5_2_3_1_4_0(codes: list[int], worst: int) -> None:
     assert worst_exit_code(codes) == worst
 
 
@@ -237,10 +265,9 @@ def test_the_help_documents_the_file_and_the_exit_code_order(capsys: pytest.Capt
     assert cli.main(["check-many", "--help"]) == 0
     text = capsys.readouterr().out
     assert "name,store_hash,token_env" in text
-    assert "2 > 3 > 1 > 4 > 0" in text
-    assert cli.DEFAULT_MAX_IN_FLIGHT == batch.DEFAULT_MAX_IN_FLIGHT
-    assert cli.MAX_IN_FLIGHT == batch.MAX_IN_FLIGHT_RANGE
-    assert cli.BATCH_CONCURRENCY == batch.DEFAULT_CONCURRENCY
+    assert "5 > 2 > 3 > 1 > 4 > 0" in text
+    assert "  5  safety stop" in text and "--jsonl FILE" in text and "--run-deadline" in text
+    assert "each store's check" in text
     assert "(default 4)" in text
 
 
@@ -301,17 +328,18 @@ def test_bad_stores_files_are_refused_before_anything_is_sent(
     assert result.code == exitcodes.BAD_INPUT, result.out + result.err
     assert words in result.err, result.err
     assert result.err.count("\n") == 1
-    assert "Nothing was sent." in result.err
+    assert "Nothing was sent to any store." in result.err
     assert stores.requests == []
     assert report is None and junit is None and summary is None
     for secret in (EXACT_TOKEN, "exacttokenfffff", "abcdefghijklmnopqrstu", "q9w8e7r6t5"):
         assert secret not in result.out + result.err + result.logs
 
 
-def test_a_pasted_api_path_comments_and_a_spreadsheet_bom_are_accepted() -> None:
-    text = ("\ufeffName, Store_Hash ,TOKEN_ENV\n# a comment row\n\n"
+def test_a_pasted_api_path_a_hash_in_a_name_and_a_spreadsheet_bom_are_accepted() -> None:
+    text = ("\ufeffName, Store_Hash ,TOKEN_ENV\n#1 Outlet,bbb222,B_TOKEN\n\n"
             "Acme,https://api.bigcommerce.com/stores/aaa111/v3/,ACME_TOKEN\n")
     assert parse_stores(text.removeprefix("\ufeff"), "s.csv", {}) == [
+        StoreEntry(2, "#1 Outlet", "bbb222", "B_TOKEN"),
         StoreEntry(4, "Acme", "aaa111", "ACME_TOKEN")]
 
 
@@ -356,4 +384,4 @@ def test_store_lines_name_what_to_look_at(table: ScopeTable) -> None:
 
     outcome = StoreOutcome(StoreEntry(2, "A\x1b[31m", "aaa111", "A_TOKEN"), error="x is unset")
     line = render_store_line(outcome, 1, 12)
-    assert line.startswith("[ 1/12] A") and "\x1b" not in line and "exit 2 bad input" in line
+    assert line.startswith("[ 1/12] A") and "\x1b" not in line and "bad input" in line
