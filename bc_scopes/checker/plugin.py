@@ -24,6 +24,7 @@ import json
 import os
 import warnings
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,7 @@ class ScopeCheck:
         self.options = CheckOptions()
         self.outputs = OutputFiles()
         self.report: Report | None = None
+        self.crash: str | None = None  # the type of an unexpected error inside check()
         scopes_option = config.getoption("bc_scopes_file")
         self.scopes_file = Path(scopes_option).resolve() if scopes_option else default_scopes_file()
         try:
@@ -218,8 +220,13 @@ class ScopeCheck:
         assert self.table is not None and self.inputs is not None
         selected = tuple(item.row.id for item in session.items if isinstance(item, ScopeItem))
         only = None if len(selected) == len(self.table.all_rows) else selected
-        self.options = CheckOptions(**{**self.options.__dict__, "only_rows": only})
-        self.report = check(self.table, self.inputs, self.options)
+        self.options = replace(self.options, only_rows=only)
+        try:
+            self.report = check(self.table, self.inputs, self.options)
+        except Exception as error:  # noqa: BLE001 - the checker's contract: one line, exit 4
+            # Only the type: the text of an exception could hold anything, a secret included.
+            self.crash = type(error).__name__
+            return True
         if self.report.preflight is not None and not self.report.preflight.ok:
             return True  # one clear message at the end, no per-row noise
         return None
@@ -229,7 +236,13 @@ class ScopeCheck:
         return next(r for r in self.report.rows if r.row.id == row_id), self.report
 
     # reporting ------------------------------------------------------------------------
+    @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        # The checker's exit codes, never pytest's: Ctrl-C is 130, a crash is 4.
+        if exitstatus == pytest.ExitCode.INTERRUPTED:
+            session.exitstatus = exitcodes.INTERRUPTED
+        elif self.crash is not None:
+            session.exitstatus = exitcodes.INCOMPLETE
         if self.report is None:
             self.outputs.close()
             return
@@ -241,6 +254,11 @@ class ScopeCheck:
         self.outputs.close()
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.crash is not None:
+            terminalreporter.write_line(
+                f"bc-scopes: the check stopped on an internal error ({self.crash}); please "
+                f"report it (exit {exitcodes.INCOMPLETE})"
+            )
         if self.report is None:
             return
         terminalreporter.write_sep("=", "bc-scopes")

@@ -147,7 +147,8 @@ def test_a_write_answered_2xx_stops_everything(store):
     client = make_client(store)
     with pytest.raises(SafetyStop) as stop:
         client.send("PUT", "/v2/orders/999999999", {})
-    assert stop.value.status == 200 and client.safety_stop is stop.value
+    assert stop.value.status == 200 and client.safety_stop is not None
+    assert (client.safety_stop.method, client.safety_stop.status) == ("PUT", 200)
     with pytest.raises(Cancelled):
         client.send("GET", "/v2/time")
     assert len(store.requests) == 1

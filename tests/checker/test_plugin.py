@@ -149,3 +149,21 @@ def test_junit_xml_and_json_report(pytester, store, env, table, tmp_path):
     data = json.loads(report.read_text())
     assert [entry["id"] for entry in data["scopes"]] == [row.id for row in table.all_rows]
     assert data["exit_code"] == 0
+
+
+@pytest.mark.parametrize("raised, code, words", [
+    ("RuntimeError('boom ' + 'secret')", 4, "internal error (RuntimeError)"),
+    ("KeyboardInterrupt()", 130, ""),
+])
+def test_a_crash_exits_4_and_ctrl_c_exits_130_never_pytests_own_codes(
+    pytester, store, env, raised, code, words,
+):
+    pytester.makeconftest(
+        "import bc_scopes.checker.plugin as plugin\n"
+        f"def broken(*args, **kwargs):\n    raise {raised}\n"
+        "plugin.check = broken\n"
+    )
+    result = pytester.runpytest("--bc-scopes", "-p", "no:cacheprovider")
+    assert result.ret == code, result.stdout.str()
+    assert words in result.stdout.str() and "secret" not in result.stdout.str()
+    assert "Traceback" not in result.stdout.str()

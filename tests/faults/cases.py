@@ -269,7 +269,7 @@ MATRIX: list[FaultCase] = [
         faults=faults(redirect_to_trap("/v2/time")), preflight_stop=True,
     ),
     FaultCase(
-        "2xx-on-a-write-probe-safety-stop", 4,
+        "2xx-on-a-write-probe-safety-stop", 5,
         "SAFETY STOP: PUT /v2/orders/999999999 was answered 200",
         faults=faults(
             fault(FaultKind.ACCEPT_WRITES, "/v2/orders/999999999", method="PUT"),
@@ -279,13 +279,13 @@ MATRIX: list[FaultCase] = [
         loose=True, safety_stop=True,
     ),
     FaultCase(
-        "2xx-on-a-write-probe-cut-off-mid-body", 4,
+        "2xx-on-a-write-probe-cut-off-mid-body", 5,
         "SAFETY STOP: PUT /v2/orders/999999999 was answered 200",
         faults=faults(fault(FaultKind.RESET_MID_BODY, "/v2/orders/999999999", method="PUT")),
         args=("--concurrency", "1"), loose=True, safety_stop=True,
     ),
     FaultCase(
-        "303-see-other-on-a-write-probe-safety-stop", 4,
+        "303-see-other-on-a-write-probe-safety-stop", 5,
         "SAFETY STOP: PUT /v2/orders/999999999 was answered 303",
         faults=faults(
             fault(FaultKind.REDIRECT, "/v2/orders/999999999", method="PUT", status=303),
