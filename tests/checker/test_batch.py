@@ -23,7 +23,6 @@ from support.store import EXACT_TOKEN, assert_store_unchanged, required_scopes, 
 from bc_scopes import exitcodes
 from bc_scopes.checker import batch, cli
 from bc_scopes.checker.batch import (
-    BatchLimits,
     BatchSummary,
     StoreOutcome,
     run_batch,
@@ -32,8 +31,8 @@ from bc_scopes.checker.batch import (
 from bc_scopes.checker.check import check
 from bc_scopes.checker.hooks import CheckHooks
 from bc_scopes.checker.options import CheckOptions
-from bc_scopes.checker.stores_file import StoreEntry, StoresFileError, parse_stores
 from bc_scopes.checker.report import Report
+from bc_scopes.checker.stores_file import StoreEntry, StoresFileError, parse_stores
 from bc_scopes.fakestore.faults import Fault, FaultKind
 from bc_scopes.fakestore.server import FakeStore
 from bc_scopes.model import ScopeTable
