@@ -67,7 +67,8 @@ def run_check_step(tmp_path: Path, **inputs: str) -> tuple[int, dict[str, str], 
     result = subprocess.run([str(BASH), "--noprofile", "--norc", "-eo", "pipefail", str(script)],
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
                             check=False)
-    outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
+    written = output.read_text() if output.exists() else ""
+    outputs = dict(line.split("=", 1) for line in written.splitlines())
     return result.returncode, outputs, summary.read_text() if summary.exists() else ""
 
 
@@ -112,6 +113,19 @@ def test_a_stores_file_runs_check_many(tmp_path: Path, store: Any) -> None:
     report = json.loads((tmp_path / outputs["json-path"]).read_text())
     assert [entry["name"] for entry in report["stores"]] == ["One"]
     assert "| One |" in summary
+
+
+@needs_bash
+@pytest.mark.parametrize("inputs", [
+    {"fake-store": "true", "report-dir": "reports\ninjected=1"},
+    {"stores-file": "--help"},
+    {"stores-file": "stores.csv\rjson-path=/etc/passwd"},
+])
+def test_line_breaks_and_options_posing_as_paths_are_refused(
+    tmp_path: Path, inputs: dict[str, str],
+) -> None:
+    code, outputs, _ = run_check_step(tmp_path, **inputs)
+    assert code == 2 and outputs == {}, outputs
 
 
 def test_no_input_is_expanded_inside_a_script() -> None:

@@ -211,6 +211,20 @@ def test_an_open_regression_issue_is_updated_not_duplicated(runner: StepRunner) 
     assert not any(call.startswith("issue create") for call in calls)
 
 
+def test_the_uploaded_reports_never_hold_the_store_hash_in_clear(runner: StepRunner) -> None:
+    result = _run_live_check(runner, set())
+    reports = runner.workspace / "reports"
+    assert any(STORE_HASH in path.read_text() for path in reports.iterdir()), result.stdout
+    steps = [step.get("name") for step in
+             load_workflow(WORKFLOW_DIR / "live-check.yml")["jobs"]["check"]["steps"]]
+    mask = "Mask the store hash in the reports"
+    assert steps.index(mask) < steps.index("Upload the reports")
+    masked = runner.run(_step("check", name=mask), {"BIGCOMMERCE_STORE_HASH": STORE_HASH})
+    assert masked.returncode == 0, masked.stderr
+    for path in reports.iterdir():
+        assert STORE_HASH not in path.read_text(), path.name
+
+
 def test_a_token_that_matches_the_guide_passes_the_check(runner: StepRunner) -> None:
     table = load_scope_table()
     granted = {row.scope_strings[row.required] for row in table.rows
