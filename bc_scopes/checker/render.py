@@ -34,6 +34,14 @@ def _header(report: Report) -> list[str]:
 
 
 def _safety_lines(report: Report) -> list[str]:
+    if report.stopped_by is not None:
+        event = report.stopped_by
+        return [
+            f"STOPPED FOR SAFETY: in store {event.store_hash}, {event.method} {event.path} was "
+            f"answered {event.status} although it was built to fail, so every store stopped.",
+            f"    Fix: {safety_sentence(event)}",
+            f"    Help: {report.help_url('unsafe-write')}",
+        ]
     if report.safety_stop is None:
         return []
     event = report.safety_stop
@@ -118,7 +126,11 @@ def _unknown_section(report: Report) -> list[str]:
     rows = [result for result in report.rows if result.verdict is Verdict.UNKNOWN]
     if not rows:
         return []
-    lines = ["", "Could not be checked (run the check again once the cause is fixed):"]
+    stopped = report.safety_stop or report.stopped_by
+    lines = ["", "Could not be checked (run the check again once the cause is fixed):"
+             if stopped is None else
+             "Not checked, because the run stopped for safety (see above; do not run it again "
+             "before that is looked at):"]
     for result in rows:
         lines += _wrap(f"- {result.row.name}: {fix_for(result)}", "  ", "    ")
         if result.anchor:
@@ -159,7 +171,7 @@ def render_text(report: Report, verbose: bool = False) -> str:
     for line in _safety_lines(report):
         indent = "    " if line.startswith("    ") else ""
         lines += _wrap(line.strip(), indent) if not line.strip().startswith("Help:") else [line]
-    if report.safety_stop is not None:
+    if report.safety_stop is not None or report.stopped_by is not None:
         lines.append("")
     widths = _column_widths(report)
     lines.append("".join(map(_cell, (title for title, _ in COLUMNS), widths)).rstrip())
