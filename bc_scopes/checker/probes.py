@@ -224,12 +224,12 @@ def _run(
         clock=clock, name="probe",
     )
     run.results = dict(results)
+    # Not answered: the deadline came, or the run was stopped (a safety stop anywhere).
+    kind, detail = ("deadline", DEADLINE_DETAIL) if clock() >= deadline_at else (
+        "cancelled", "not sent: the run was stopped")
     for key, probe in probes.items():
         run.results.setdefault(
-            key,
-            ProbeResult(
-                probe.method, probe.path, Outcome.FAILED, None, "deadline", DEADLINE_DETAIL
-            ),
+            key, ProbeResult(probe.method, probe.path, Outcome.FAILED, None, kind, detail),
         )
     run.safety_stop = client.safety_stop
     run.requests_sent = client.requests_sent

@@ -10,7 +10,7 @@ shared by every app on the store. So, for the workers of one check:
 - On a 429 every worker pauses for the longer of `X-Retry-After` (seconds) and
   `X-Rate-Limit-Time-Reset-Ms` (docs/start/migration/4_errors.md:43), at most
   one 30 s window (api-rate-limits.mdx:19); without either header, a fallback.
-- After a pause (a 429, or a quota inside the reserve) one request goes first (the pilot). The pool opens again only
+- After a 429 pause one request goes first (the pilot). The pool opens again only
   when the pilot is not answered 429; a pilot answered 429 starts a new pause.
   So a run never sends two 429'd requests in a row without a reset wait.
 - All pauses together are bounded by `total_wait_cap`; past it, waiting stops
@@ -126,10 +126,7 @@ class RateGate:
                     self._pilot_needed = False
                 left = _number(headers, "X-Rate-Limit-Requests-Left")
                 if left is not None and left < self._threshold:
-                    # One request tests the water after this pause too: the quota may
-                    # still be gone, and the whole pool must not run into it at once.
-                    if self._pause(self._reset_wait(headers)):
-                        self._pilot_needed = True
+                    self._pause(self._reset_wait(headers))
             if turn is Turn.PILOT:
                 self._pilot_flying = False
             self._condition.notify_all()
@@ -148,18 +145,17 @@ class RateGate:
         seconds = self._policy.rate_limit_fallback if reset_ms is None else reset_ms / 1000
         return min(max(seconds, SHORTEST_PAUSE), self._policy.rate_limit_wait_cap)
 
-    def _pause(self, seconds: float) -> bool:
-        """Hold every worker for `seconds` from now (the lock is held); False: no new pause."""
+    def _pause(self, seconds: float) -> None:
+        """Hold every worker for `seconds` from now (the lock is held)."""
         now = self._clock()
         resume_at = now + seconds
         if resume_at <= self._resume_at:
-            return False
+            return
         added = resume_at - max(self._resume_at, now)
         if self._waited + added > self._policy.total_wait_cap:
             self._exhausted = True
-            return False
+            return
         self._waited += added
         self._resume_at = resume_at
         if self._on_wait is not None:
             self._on_wait(resume_at - now)
-        return True

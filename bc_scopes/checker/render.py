@@ -126,11 +126,11 @@ def _unknown_section(report: Report) -> list[str]:
     rows = [result for result in report.rows if result.verdict is Verdict.UNKNOWN]
     if not rows:
         return []
-    stopped = report.safety_stop or report.stopped_by
-    lines = ["", "Could not be checked (run the check again once the cause is fixed):"
-             if stopped is None else
-             "Not checked, because the run stopped for safety (see above; do not run it again "
-             "before that is looked at):"]
+    if report.safety_stop is not None or report.stopped_by is not None:
+        names = ", ".join(result.row.name for result in rows)
+        return ["", *_wrap(f"Not checked, because the run stopped for safety (see above; look at "
+                           f"that first, before running anything again): {names}.")]
+    lines = ["", "Could not be checked (run the check again once the cause is fixed):"]
     for result in rows:
         lines += _wrap(f"- {result.row.name}: {fix_for(result)}", "  ", "    ")
         if result.anchor:

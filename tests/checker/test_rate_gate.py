@@ -74,14 +74,14 @@ def test_x_retry_after_wins_when_longer_and_one_window_caps_every_pause() -> Non
     assert rate.wait_after_429({}) == POLICY.rate_limit_fallback
 
 
-def test_a_quota_inside_the_reserve_pauses_until_the_reset_and_sends_a_pilot() -> None:
+def test_a_quota_inside_the_reserve_pauses_everyone_until_the_reset() -> None:
     clock = FakeClock()
     rate = gate(clock, concurrency=4)
     # Reserve 10 plus 4 workers: 13 left is inside it, 14 is not.
     rate.release(Turn.NORMAL, 200, {"X-Rate-Limit-Requests-Left": "14", **reset_after(4000)})
     assert rate.acquire() is Turn.NORMAL and clock.slept == 0
     rate.release(Turn.NORMAL, 200, {"X-Rate-Limit-Requests-Left": "13", **reset_after(4000)})
-    assert rate.acquire() is Turn.PILOT
+    assert rate.acquire() is Turn.NORMAL
     assert clock.slept == pytest.approx(4.0, abs=0.11)
 
 
