@@ -14,29 +14,10 @@ import tempfile
 from typing import IO, Any
 from xml.sax.saxutils import quoteattr
 
-from bc_scopes import __version__, exitcodes
 from bc_scopes.checker.batch import BatchSummary, StoreOutcome
-from bc_scopes.checker.junit import store_suite, suite_xml
+from bc_scopes.checker.formats import json as json_format
+from bc_scopes.checker.formats import junit, markdown
 from bc_scopes.checker.outputs import OutputFiles
-from bc_scopes.checker.render import markdown_batch_head, markdown_store_row, to_json
-
-
-def store_json(outcome: StoreOutcome) -> dict[str, Any]:
-    """One store of the batch as the JSON object of `stores[]` and of each JSONL line."""
-    entry = outcome.entry
-    return {
-        "name": entry.name,
-        "line": entry.line,
-        "store_hash": entry.store_hash,
-        "token_env": entry.token_env,
-        "exit_code": outcome.exit_code,
-        "exit_meaning": exitcodes.MEANINGS[outcome.exit_code],
-        "error": outcome.error,
-        "warning": outcome.warning,
-        "sent_nothing": outcome.sent_nothing,
-        "seconds": round(outcome.seconds, 3),
-        "report": to_json(outcome.report) if outcome.report is not None else None,
-    }
 
 
 class StreamedOutputs:
@@ -55,15 +36,15 @@ class StreamedOutputs:
 
     def store_done(self, outcome: StoreOutcome) -> None:
         if self._jsonl is not None:
-            self._jsonl.write(json.dumps(store_json(outcome)) + "\n")
+            self._jsonl.write(json.dumps(json_format.store(outcome)) + "\n")
             self._jsonl.flush()
         if self._junit is not None:
-            suite = store_suite(outcome)
+            suite = junit.store(outcome)
             for key in self._junit_counts:
                 self._junit_counts[key] += int(getattr(suite, key) or 0)
-            self._junit.write(suite_xml(suite))
+            self._junit.write(junit.suite_xml(suite))
         if self._markdown is not None:
-            self._markdown.write(markdown_store_row(outcome) + "\n")
+            self._markdown.write(markdown.store(outcome) + "\n")
 
     def finish(self, summary: BatchSummary, meta: dict[str, Any], safety: dict[str, Any] | None,
                safety_xml: str) -> None:
@@ -77,19 +58,7 @@ class StreamedOutputs:
             self._jsonl.seek(0)
             for number, line in enumerate(self._jsonl):
                 handle.write(("," if number else "") + "\n  " + line.rstrip("\n"))
-            tail = {
-                "summary": {
-                    "stores": summary.stores,
-                    "exit_codes": {str(code): count for code, count in
-                                   sorted(summary.exit_codes.items())},
-                    "verdicts": summary.verdict_totals(),
-                    "requests_sent": summary.requests_sent,
-                    "seconds": round(summary.seconds, 3),
-                    "unchecked": [entry.name for entry in summary.unchecked],
-                },
-                "exit_code": summary.exit_code,
-                "exit_meaning": exitcodes.MEANINGS[summary.exit_code],
-            }
+            tail = json_format.batch(summary)
             handle.write("\n], " + json.dumps(tail)[1:] + "\n")
         if self._files.junit is not None and self._junit is not None:
             counts = dict(self._junit_counts)
@@ -108,7 +77,7 @@ class StreamedOutputs:
                 handle.write(line)
             handle.write("</testsuites>\n")
         if self._files.step_summary is not None and self._markdown is not None:
-            self._files.step_summary.write(markdown_batch_head(summary, meta["table_version"]))
+            self._files.step_summary.write(markdown.batch(summary, meta["table_version"]))
             self._markdown.seek(0)
             for line in self._markdown:
                 self._files.step_summary.write(line)
@@ -118,18 +87,4 @@ class StreamedOutputs:
                 stream.close()
 
 
-def batch_meta(table_version: str, source: str, api_url: str, strict: bool,
-               summary: BatchSummary) -> dict[str, Any]:
-    """The fields of the final JSON document that come before `stores`."""
-    return {
-        "tool": "bc-scopes",
-        "version": __version__,
-        "table_version": table_version,
-        "stores_file": source,
-        "api_url": api_url,
-        "strict": strict,
-        "max_in_flight": summary.max_in_flight,
-    }
-
-
-__all__ = ["StreamedOutputs", "batch_meta", "store_json"]
+__all__ = ["StreamedOutputs"]

@@ -180,8 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _fail(message: str, code: int = exitcodes.BAD_INPUT) -> int:
     """One line on stderr, whatever the message holds (a YAML error can span two)."""
-    one_line = " ".join(message.split())
-    sys.stderr.write(f"bc-scopes: error: {one_line}\n")
+    from bc_scopes.checker.formats.wording import one_line
+
+    sys.stderr.write(f"bc-scopes: error: {one_line(message)}\n")
     return code
 
 
@@ -254,21 +255,45 @@ def _hooks() -> Any:
     return CheckHooks()
 
 
-def _emit(report: Any, outputs: Any, verbose: bool) -> int:
-    """Print the report and write the requested files; return the exit code."""
+def _width() -> int:
+    """The terminal's width; 80 when it is unknown (a pipe, a CI log)."""
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def _emit(result: Any, outputs: Any, verbose: bool) -> int:
+    """The one end of `check`, `demo` and `check-many`: print, write the files, the exit code.
+
+    `result` is a Report (one store) or a BatchEnd (check-many, whose files were
+    streamed store by store and are only assembled here).
+    """
     import json
 
-    from bc_scopes.checker.junit import junit_document, report_suite
-    from bc_scopes.checker.render import render_markdown, render_text, to_json
+    from bc_scopes.checker.formats import json as json_format
+    from bc_scopes.checker.formats import junit, markdown, text
 
-    sys.stdout.write(render_text(report, verbose=verbose))
+    if isinstance(result, BatchEnd):
+        sys.stdout.write(text.batch(result.summary, result.not_ready))
+        sys.stdout.flush()
+        result.finish()
+        return int(result.summary.exit_code)
+    sys.stdout.write(text.report(result, verbose=verbose, width=_width()))
     sys.stdout.flush()
     outputs.write(
-        json_text=json.dumps(to_json(report), indent=2) + "\n" if outputs.json else None,
-        junit_text=junit_document([report_suite(report)]) if outputs.junit else None,
-        markdown=render_markdown(report) + "\n" if outputs.step_summary else None,
+        json_text=json.dumps(json_format.report(result), indent=2) + "\n"
+        if outputs.json else None,
+        junit_text=junit.document([junit.report(result)]) if outputs.junit else None,
+        markdown=markdown.report(result) + "\n" if outputs.step_summary else None,
     )
-    return int(report.exit_code)
+    return int(result.exit_code)
+
+
+class BatchEnd:
+    """What check-many hands `_emit`: the run's summary, and how to finish its files."""
+
+    def __init__(self, summary: Any, not_ready: list[tuple[int, str]], finish: Any) -> None:
+        self.summary, self.not_ready, self.finish = summary, not_ready, finish
 
 
 def _open_outputs(args: argparse.Namespace, environ: Any) -> Any:
@@ -330,22 +355,20 @@ def command_check_many(args: argparse.Namespace, policy: RetryPolicy | None) -> 
     from dataclasses import replace
 
     from bc_scopes.checker.batch import BatchLimits, plan, run_batch
-    from bc_scopes.checker.batch_outputs import StreamedOutputs, batch_meta
+    from bc_scopes.checker.batch_outputs import StreamedOutputs
     from bc_scopes.checker.evidence import SafetyEvent
+    from bc_scopes.checker.formats import json as json_format
+    from bc_scopes.checker.formats import junit
+    from bc_scopes.checker.formats.text import batch_header, report
+    from bc_scopes.checker.formats.wording import safety_sentence
     from bc_scopes.checker.inputs import (
         DEFAULT_API_URL,
         ENV_API_URL,
         InputError,
         normalise_api_url,
     )
-    from bc_scopes.checker.junit import safety_stop_suite, suite_xml
     from bc_scopes.checker.outputs import open_stream
     from bc_scopes.checker.progress import progress_for
-    from bc_scopes.checker.render import (
-        render_batch_footer,
-        render_batch_header,
-        safety_sentence,
-    )
     from bc_scopes.checker.stores_file import load_stores
     from bc_scopes.model import ScopeFileError, load_scope_table
 
@@ -366,7 +389,7 @@ def command_check_many(args: argparse.Namespace, policy: RetryPolicy | None) -> 
             return _fail(str(error))
         limits = BatchLimits(args.max_in_flight, args.run_deadline or None)
         _, per_store = plan(limits.max_in_flight, options.concurrency)
-        sys.stdout.write(render_batch_header(
+        sys.stdout.write(batch_header(
             table.version, len(entries), args.stores_file, api_url, limits.max_in_flight,
             per_store,
         ))
@@ -379,7 +402,7 @@ def command_check_many(args: argparse.Namespace, policy: RetryPolicy | None) -> 
                 progress.store_done(outcome)
                 streamed.store_done(outcome)
                 if args.verbose and outcome.report is not None:
-                    sys.stdout.write("\n" + _render_text(outcome.report, verbose=True))
+                    sys.stdout.write("\n" + report(outcome.report, verbose=True, width=100))
 
         try:
             summary = run_batch(
@@ -388,8 +411,6 @@ def command_check_many(args: argparse.Namespace, policy: RetryPolicy | None) -> 
             )
         finally:
             progress.close()
-        sys.stdout.write(render_batch_footer(summary, progress.not_ready))
-        sys.stdout.flush()
         event: SafetyEvent | None = summary.safety_stop
         unchecked = [entry.name for entry in summary.unchecked]
         safety = None if event is None else {
@@ -397,24 +418,21 @@ def command_check_many(args: argparse.Namespace, policy: RetryPolicy | None) -> 
             "status": event.status, "unchecked": unchecked, "what_to_do": safety_sentence(event),
             "help_url": table.guide.troubleshooting_url("unsafe-write"),
         }
-        safety_xml = "" if event is None else suite_xml(
-            safety_stop_suite(event, unchecked, safety_sentence(event))
+        safety_xml = "" if event is None else junit.suite_xml(
+            junit.safety(event, unchecked, safety_sentence(event))
         )
-        streamed.finish(
-            summary, batch_meta(table.version, args.stores_file, api_url, options.strict, summary),
-            safety, safety_xml,
+        meta = json_format.batch_meta(
+            table.version, args.stores_file, api_url, options.strict, summary
         )
-        if jsonl is not None:
-            jsonl.close()
-        return summary.exit_code
+
+        def finish() -> None:
+            streamed.finish(summary, meta, safety, safety_xml)
+            if jsonl is not None:
+                jsonl.close()
+
+        return _emit(BatchEnd(summary, progress.not_ready, finish), outputs, args.verbose)
     finally:
         outputs.close()
-
-
-def _render_text(report: Any, verbose: bool) -> str:
-    from bc_scopes.checker.render import render_text
-
-    return str(render_text(report, verbose=verbose))
 
 
 INTERRUPTED_LINE = "bc-scopes: interrupted; no further request was sent (exit 130)\n"

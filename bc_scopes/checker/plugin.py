@@ -32,11 +32,13 @@ import pytest
 
 from bc_scopes import exitcodes
 from bc_scopes.checker.check import check
+from bc_scopes.checker.formats import json as json_format
+from bc_scopes.checker.formats import markdown, text
+from bc_scopes.checker.formats.wording import fix_for, one_line
 from bc_scopes.checker.inputs import CheckInputs, InputError, resolve_inputs
 from bc_scopes.checker.options import OPTION_SPECS, CheckOptions, OptionError
 from bc_scopes.checker.outputs import OutputFiles
-from bc_scopes.checker.render import render_markdown, render_text, to_json
-from bc_scopes.checker.report import Report, fix_for
+from bc_scopes.checker.report import Report
 from bc_scopes.checker.verdicts import RowResult, Verdict
 from bc_scopes.model import (
     ScopeFileError,
@@ -92,10 +94,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("bc_scopes"):
         config.pluginmanager.register(ScopeCheck(config), PLUGIN_NAME)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _session_check(config: pytest.Config) -> ScopeCheck:
@@ -179,7 +177,7 @@ class ScopeCheck:
                 config.getoption("bc_json"), None, os.environ.get("GITHUB_STEP_SUMMARY") or None
             )
         except (InputError, ScopeFileError, OptionError) as error:
-            self.error = _one_line(str(error).replace("--", "--bc-", 1))
+            self.error = one_line(str(error).replace("--", "--bc-", 1))
 
     def _inputs_from_options(self) -> CheckInputs:
         option = self.config.getoption
@@ -248,8 +246,8 @@ class ScopeCheck:
             return
         session.exitstatus = self.report.exit_code
         self.outputs.write(
-            json_text=json.dumps(to_json(self.report), indent=2) + "\n",
-            markdown=render_markdown(self.report) + "\n",
+            json_text=json.dumps(json_format.report(self.report), indent=2) + "\n",
+            markdown=markdown.report(self.report) + "\n",
         )
         self.outputs.close()
 
@@ -262,5 +260,5 @@ class ScopeCheck:
         if self.report is None:
             return
         terminalreporter.write_sep("=", "bc-scopes")
-        for line in render_text(self.report).splitlines():
+        for line in text.report(self.report, width=terminalreporter._tw.fullwidth).splitlines():
             terminalreporter.write_line(line)

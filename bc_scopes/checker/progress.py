@@ -17,7 +17,7 @@ from typing import IO
 
 from bc_scopes import exitcodes
 from bc_scopes.checker.batch import StoreOutcome
-from bc_scopes.checker.render import not_ready_line, render_store_line
+from bc_scopes.checker.formats.text import not_ready_line, store_line
 
 REDRAW_EVERY = 0.1  # seconds: at most 10 redraws a second
 
@@ -52,7 +52,7 @@ class PlainProgress:
             self.show(outcome)
 
     def show(self, outcome: StoreOutcome) -> None:
-        self.stream.write(render_store_line(outcome, self.done, self.total) + "\n")
+        self.stream.write(store_line(outcome, self.done, self.total) + "\n")
         self.stream.flush()
 
     def close(self) -> None:
@@ -87,7 +87,7 @@ class LiveProgress(PlainProgress):
 
     def show(self, outcome: StoreOutcome) -> None:
         if outcome.exit_code != exitcodes.OK:
-            self.stream.write("\r\x1b[2K" + render_store_line(outcome, self.done, self.total)
+            self.stream.write("\r\x1b[2K" + store_line(outcome, self.done, self.total)
                               + "\n")
             self._draw(force=True)
         else:

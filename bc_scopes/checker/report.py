@@ -1,8 +1,8 @@
 """What one check found: the `Report` that every front renders, and its exit code.
 
 No secret ever reaches a `Report`: it holds the store hash, the API URL,
-verdicts and lines of text written by this package. Renderers live in
-`render.py` and `junit.py`.
+verdicts and lines of text written by this package. The formats (text, JSON,
+Markdown, JUnit) live in `formats/`, with the words they share.
 """
 
 from __future__ import annotations
@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 
 from bc_scopes import exitcodes
 from bc_scopes.checker.evidence import Preflight, SafetyEvent
-from bc_scopes.checker.verdicts import VERDICT_ORDER, RowResult, Verdict, describe_range
-from bc_scopes.levels import level_label
+from bc_scopes.checker.verdicts import VERDICT_ORDER, RowResult, Verdict
 from bc_scopes.model import ScopeTable
-from bc_scopes.troubleshooting import problem
 
 
 @dataclass
@@ -64,35 +62,3 @@ class Report:
 
     def row_url(self, result: RowResult) -> str:
         return self.table.guide.row_url(result.row.id)
-
-
-def detected_text(result: RowResult) -> str:
-    """What the table shows as detected: a level, a range, 'not testable' or '?'."""
-    if not result.row.probes:
-        return "not testable"
-    return describe_range(result.row, result.lowest, result.highest)
-
-
-def fix_for(result: RowResult) -> str:
-    """One line on how to fix a row that is not ok."""
-    row, need = result.row, level_label(result.row.required)
-    if result.verdict is Verdict.MISSING:
-        return (
-            f"Create a new API account with {row.name} set to {need}; the scopes of an existing "
-            "account cannot be edited."
-        )
-    if result.verdict is Verdict.EXCESS and row.excess_fails:
-        return (
-            f"{row.name} must stay {need}: {row.reason} Create a new API account with {row.name} "
-            f"set to {need}, then delete this one."
-        )
-    if result.verdict is Verdict.EXCESS:
-        return (
-            f"Works, but more than needed: create a new API account with {row.name} set to {need} "
-            "and delete the old one."
-        )
-    if result.verdict is Verdict.UNVERIFIABLE:
-        return row.confirm_by_eye or f"Check in the control panel that {row.name} reads {need}."
-    if result.anchor:
-        return f"{result.reason} {problem(result.anchor).fix}"
-    return result.reason

@@ -14,8 +14,9 @@ from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 
 from bc_scopes.checker.batch import StoreOutcome
 from bc_scopes.checker.evidence import SafetyEvent
+from bc_scopes.checker.formats.wording import fix_for
 from bc_scopes.checker.redact import printable
-from bc_scopes.checker.report import Report, fix_for
+from bc_scopes.checker.report import Report
 from bc_scopes.checker.verdicts import Verdict
 from bc_scopes.troubleshooting import problem
 
@@ -39,7 +40,7 @@ def _case(report: Report, index: int) -> TestCase:
     return case
 
 
-def report_suite(report: Report, name: str | None = None) -> TestSuite:
+def report(report: Report, name: str | None = None) -> TestSuite:
     """One store's report as a testsuite."""
     suite = TestSuite(name or f"bc-scopes {report.store_hash}")
     if report.safety_stop is not None:
@@ -59,7 +60,7 @@ def report_suite(report: Report, name: str | None = None) -> TestSuite:
     return suite
 
 
-def junit_document(suites: Iterable[TestSuite]) -> str:
+def document(suites: Iterable[TestSuite]) -> str:
     """The XML text of a testsuites document."""
     document = JUnitXml("bc-scopes")
     for suite in suites:
@@ -70,7 +71,7 @@ def junit_document(suites: Iterable[TestSuite]) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n"
 
 
-def store_suite(outcome: StoreOutcome) -> TestSuite:
+def store(outcome: StoreOutcome) -> TestSuite:
     """One store of `check-many` as a testsuite named after its row of the stores file.
 
     A store that could not be checked (bad input, credentials rejected, store not
@@ -80,10 +81,10 @@ def store_suite(outcome: StoreOutcome) -> TestSuite:
     entry = outcome.entry
     name = printable(f"{entry.name} ({entry.store_hash})")
     classname = f"{CLASSNAME}.{entry.store_hash}"
-    report = outcome.report
-    if report is not None:
-        suite = report_suite(report, name)
-        preflight = report.preflight
+    checked = outcome.report
+    if checked is not None:
+        suite = report(checked, name)
+        preflight = checked.preflight
         if preflight is not None and not preflight.ok:
             case = TestCase("preflight", classname, 0.0)
             case.result = [Error(printable(f"Not checked: {preflight.message}"), "preflight")]
@@ -107,7 +108,7 @@ def suite_xml(suite: TestSuite) -> str:
     return (body.decode("utf-8") if isinstance(body, bytes) else body) + "\n"
 
 
-def safety_stop_suite(event: SafetyEvent, unchecked: list[str], what_to_do: str) -> TestSuite:
+def safety(event: SafetyEvent, unchecked: list[str], what_to_do: str) -> TestSuite:
     """The run's safety stop as an errored case, named first in the document."""
     suite = TestSuite("bc-scopes safety stop")
     case = TestCase("safety-stop", f"{CLASSNAME}.{event.store_hash}", 0.0)
@@ -119,3 +120,4 @@ def safety_stop_suite(event: SafetyEvent, unchecked: list[str], what_to_do: str)
     suite.add_testcase(case)
     suite.update_statistics()  # type: ignore[no-untyped-call]
     return suite
+
