@@ -81,7 +81,7 @@ def capture_demo_output() -> str:
 
     env = {key: value for key, value in os.environ.items() if not key.startswith("BIGCOMMERCE_")}
     env.pop("GITHUB_STEP_SUMMARY", None)
-    env.update(NO_COLOR="1", COLUMNS="100")
+    env.update(NO_COLOR="1", COLUMNS="80")
     result = subprocess.run(
         [sys.executable, "-m", "bc_scopes.checker.cli", "demo"],
         capture_output=True, text=True, env=env, timeout=120, check=False,

@@ -379,8 +379,8 @@ def test_the_cli_exits_130_when_interrupted(tmp_path: Path, stores: FakeStore,
 
 
 def test_store_lines_name_what_to_look_at(table: ScopeTable) -> None:
-    from bc_scopes.checker.render import render_store_line
+    from bc_scopes.checker.formats.text import store_line
 
     outcome = StoreOutcome(StoreEntry(2, "A\x1b[31m", "aaa111", "A_TOKEN"), error="x is unset")
-    line = render_store_line(outcome, 1, 12)
+    line = store_line(outcome, 1, 12)
     assert line.startswith("[ 1/12] A") and "\x1b" not in line and "bad input" in line

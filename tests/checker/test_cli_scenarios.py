@@ -47,8 +47,20 @@ def test_every_report_channel_is_written(check_cli, table):
     assert "## BigCommerce scope check" in run.step_summary
     assert "| Row | Verdict | Detected | Required |" in run.step_summary
     assert "**Exit code 0**" in run.step_summary
+    from bc_scopes.checker.formats.markdown import md
+
     for row in table.all_rows:
-        assert row.name in run.out
+        assert md(row.name) in run.step_summary
+    assert run.out.startswith("READY for DropStream")
+
+
+def test_verbose_adds_the_full_table_and_the_evidence(check_cli, table):
+    run = check_cli("-v")
+    assert any(line.startswith("Row ") for line in run.out.splitlines())
+    assert "GET /v2/time" in run.out
+    for row in table.all_rows:
+        assert row.name[:20] in run.out
+    assert run.out.splitlines()[-1].startswith("READY for DropStream")
 
 
 def test_rows_nothing_can_test_are_never_claimed_ok(check_cli):
@@ -65,7 +77,9 @@ def test_full_scope_token_shows_excess_rows_and_fails_on_the_risky_ones(check_cl
     assert "missing" not in verdicts.values()
     products = next(entry for entry in run.report["scopes"] if entry["id"] == "products")
     assert products["detected"] == "modify" and products["required"] == "read-only"
-    assert "excess" in run.out and "Products" in run.out
+    assert "Products: set Read-only (now Modify)" in run.out
+    assert run.out.startswith("NOT READY for DropStream") and "Create payments" in (
+        run.out.splitlines()[0] + run.out.splitlines()[1])
 
 
 def test_strict_turns_excess_into_exit_1(check_cli):
@@ -296,19 +310,24 @@ def test_a_rate_limit_pause_is_counted_down_on_a_terminal():
     assert "waiting 1 s" in text and text.endswith("\r")
 
 
-def test_the_report_leads_with_a_headline_and_fits_100_columns(check_cli, store, table):
-    env = token_with(store, table, "headlinetoken000000000000000014", products="modify")
-    run = check_cli(env=env)
+def test_the_report_says_the_verdict_first_and_last_and_fits_80_columns(check_cli, store, table):
+    run = check_cli(env=token_with(store, table, "headlinetoken000000000000000014", orders="none"))
+    assert run.code == 1
     lines = run.out.splitlines()
-    headline = next(line for line in lines if line.startswith("Result: "))
-    table_head = next(line for line in lines if line.startswith("Row "))
-    assert lines.index(headline) < lines.index(table_head)
-    assert "1 higher than needed" in headline and "to confirm by eye" in headline
-    assert all(len(line) <= 100 for line in lines), max(lines, key=len)
-    # One grouped instruction for the rows to change, and one list to confirm by eye.
-    assert run.out.count("To fix: create one new API account") == 1
-    assert run.out.count("Confirm by eye in the control panel") == 1
-    assert "- Products: set Read-only (now Modify)" in run.out
+    assert lines[0].startswith("NOT READY for DropStream") and "Orders" in " ".join(lines[:3])
+    assert lines[-1].startswith("NOT READY") and "Orders to Modify" in " ".join(lines[-3:])
+    assert all(len(line) <= 80 or line.split()[-1].startswith("http") for line in lines)
+    # One grouped instruction for the rows to change, and one line of rows to confirm by eye
+    # with one link to the guide's checklist filtered to exactly those rows.
+    assert run.out.count("Create one new API account with these rows changed") == 1
+    assert "- Orders: set Modify (now None)." in run.out
+    confirm = [row.id for row in table.all_rows
+               if run.verdicts()[row.id] == "unverifiable"]
+    assert run.out.count("Confirm by eye on the API account's page") == 1
+    assert "scopes/?confirm=" + ",".join(confirm) in run.out
+    # The table and the API reasoning are behind -v.
+    assert not any(line.startswith("Row ") for line in lines)
+    assert "REST" not in run.out and ".mdx" not in run.out
 
 
 def test_help_ends_with_an_example_and_the_guides_address(capsys):

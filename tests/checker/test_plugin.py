@@ -47,7 +47,7 @@ def test_one_test_per_row_named_by_id(pytester, store, env, table):
     result.stdout.fnmatch_lines(
         ["scopes.yaml::customers-login SKIPPED*", "scopes.yaml::orders PASSED*", "*= bc-scopes =*"]
     )
-    result.stdout.fnmatch_lines(["*Summary:*", "Exit code 0:*"])
+    result.stdout.fnmatch_lines(["READY for DropStream*(exit 0).", "*confirmed*"])
     assert result.ret == 0
     assert len(store.requests) <= 40
 

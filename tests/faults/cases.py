@@ -98,7 +98,7 @@ WISHLISTS = "/v3/wishlists"
 
 MATRIX: list[FaultCase] = [
     FaultCase(
-        BASELINE, 0, "Exit code 0:",
+        BASELINE, 0, "(exit 0).",
         # GET /v2/orders answers 204 with no body: an empty v2 list, granted.
     ),
     FaultCase(
@@ -141,11 +141,11 @@ MATRIX: list[FaultCase] = [
         changed=not_decisive("store-logs"),
     ),
     FaultCase(
-        "429-with-reset-headers", 0, "Exit code 0:",
+        "429-with-reset-headers", 0, "(exit 0).",
         faults=faults(fault(FaultKind.RATE_LIMIT, SYSTEMLOGS, reset_ms=150, times=3)),
     ),
     FaultCase(
-        "429-without-reset-headers", 0, "Exit code 0:",
+        "429-without-reset-headers", 0, "(exit 0).",
         faults=faults(fault(FaultKind.RATE_LIMIT, STORE_INFO, reset_headers=False, times=1)),
         fast=False,  # waits the real 2 s fallback
     ),
@@ -155,19 +155,19 @@ MATRIX: list[FaultCase] = [
         changed=not_decisive("information-settings"),
     ),
     FaultCase(
-        "storm-of-ten-429s-on-the-preflight", 0, "Exit code 0:",
+        "storm-of-ten-429s-on-the-preflight", 0, "(exit 0).",
         faults=faults(fault(FaultKind.RATE_LIMIT, "/v2/time", reset_ms=300, times=10)),
         fast=False,  # waits the real 10 x 300 ms
     ),
     FaultCase(
-        "storm-of-ten-429s-across-the-pool", 0, "Exit code 0:",
+        "storm-of-ten-429s-across-the-pool", 0, "(exit 0).",
         faults=faults(lambda trap: Fault(
             FaultKind.RATE_LIMIT, path=r"^/(?!v2/time$)", reset_ms=300, times=10,
         )),
         fast=False,  # waits the real 300 ms pauses
     ),
     FaultCase(
-        "quota-runs-out-halfway-then-resets", 0, "Exit code 0:",
+        "quota-runs-out-halfway-then-resets", 0, "(exit 0).",
         setup=other_apps_used_half_the_quota,
         fast=False,  # waits for the real 1 s window to reset
     ),
@@ -177,7 +177,7 @@ MATRIX: list[FaultCase] = [
     ),
     *(
         FaultCase(
-            f"{status}-transient", 0, "Exit code 0:",
+            f"{status}-transient", 0, "(exit 0).",
             faults=faults(fault(FaultKind.STATUS, path, method="GET", status=status, times=1)),
         )
         for status, path in ((500, "/v3/inventory/items"), (502, "/v3/pickup/methods"),
@@ -218,7 +218,7 @@ MATRIX: list[FaultCase] = [
         faults=faults(fault(FaultKind.RESET, THEMES)), changed=not_decisive("themes"),
     ),
     FaultCase(
-        "connection-reset-mid-body-transient", 0, "Exit code 0:",
+        "connection-reset-mid-body-transient", 0, "(exit 0).",
         faults=faults(fault(FaultKind.RESET_MID_BODY, STORE_INFO, times=1)),
     ),
     FaultCase(
@@ -270,7 +270,7 @@ MATRIX: list[FaultCase] = [
     ),
     FaultCase(
         "2xx-on-a-write-probe-safety-stop", 5,
-        "SAFETY STOP: PUT /v2/orders/999999999 was answered 200",
+        "STOPPED FOR SAFETY: PUT /v2/orders/999999999 was answered 200",
         faults=faults(
             fault(FaultKind.ACCEPT_WRITES, "/v2/orders/999999999", method="PUT"),
             # Everything else is slow, so "in flight" is well defined when the stop comes.
@@ -280,13 +280,13 @@ MATRIX: list[FaultCase] = [
     ),
     FaultCase(
         "2xx-on-a-write-probe-cut-off-mid-body", 5,
-        "SAFETY STOP: PUT /v2/orders/999999999 was answered 200",
+        "STOPPED FOR SAFETY: PUT /v2/orders/999999999 was answered 200",
         faults=faults(fault(FaultKind.RESET_MID_BODY, "/v2/orders/999999999", method="PUT")),
         args=("--concurrency", "1"), loose=True, safety_stop=True,
     ),
     FaultCase(
         "303-see-other-on-a-write-probe-safety-stop", 5,
-        "SAFETY STOP: PUT /v2/orders/999999999 was answered 303",
+        "STOPPED FOR SAFETY: PUT /v2/orders/999999999 was answered 303",
         faults=faults(
             fault(FaultKind.REDIRECT, "/v2/orders/999999999", method="PUT", status=303),
             # Everything else is slow, so "in flight" is well defined when the stop comes.
@@ -425,12 +425,12 @@ def combined_baseline_id(seed: int) -> str:
 
 
 COMBINED_BASELINES = [
-    FaultCase(combined_baseline_id(seed), -1, "Exit code", scopes=random_token(seed))
+    FaultCase(combined_baseline_id(seed), -1, "(exit ", scopes=random_token(seed))
     for seed in COMBINED_SEEDS
 ]
 COMBINED = [
     FaultCase(
-        f"combined-seed-{seed}", -1, "Exit code", scopes=random_token(seed),
+        f"combined-seed-{seed}", -1, "(exit ", scopes=random_token(seed),
         faults=random_faults(seed), loose=True, args=TIMEOUT_ARGS,
         baseline=combined_baseline_id(seed),
     )

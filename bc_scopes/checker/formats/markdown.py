@@ -43,6 +43,8 @@ def report(r: Report) -> str:
         "",
         f"**{md(verdict_line(r))}**",
         "",
+        f"**Exit code {r.exit_code}**: {md(exitcodes.MEANINGS[r.exit_code])}.",
+        "",
     ]
     preflight = r.preflight
     if preflight is not None and not preflight.ok:

@@ -37,7 +37,7 @@ from bc_scopes.checker.verdicts import Verdict
 from bc_scopes.levels import level_label
 from bc_scopes.troubleshooting import problem
 
-COLUMNS = (("Row", 28), ("Verdict", 14), ("Detected", 21), ("Required", 9))
+COLUMNS = (("Row", 28), ("Verdict", 13), ("Detected", 20), ("Required", 9))
 DEFAULT_WIDTH = 80
 BATCH_WIDTH = 100  # check-many's per-store lines and summary
 
@@ -55,11 +55,16 @@ def _cell(text: str, width: int) -> str:
     return text.ljust(width) if len(text) < width else text + " "
 
 
-def _column_widths(r: Report) -> list[int]:
-    """The table's column widths; the first grows to the longest row name (46 at most)."""
+def _column_widths(r: Report, width: int) -> list[int]:
+    """The table's column widths; the first grows to the longest row name, within `width`."""
     longest = max((len(result.row.name) for result in r.rows), default=0)
-    first = min(max(COLUMNS[0][1], longest + 2), 46)
-    return [first, *(width for _, width in COLUMNS[1:])]
+    others = [size for _, size in COLUMNS[1:]]
+    first = max(12, min(max(COLUMNS[0][1], longest + 2), width - sum(others)))
+    return [first, *others]
+
+
+def _name_cell(name: str, size: int) -> str:
+    return name if len(name) < size else name[: size - 2] + "\u2026"
 
 
 def _target(r: Report) -> str:
@@ -76,11 +81,11 @@ def _details(r: Report, width: int) -> list[str]:
         lines += _wrap(f"Preflight: {r.preflight.message}", width)
     if r.preflight is not None and not r.preflight.ok:
         return lines
-    widths = _column_widths(r)
+    widths = _column_widths(r, width)
     lines += ["", "".join(map(_cell, (title for title, _ in COLUMNS), widths)).rstrip()]
     for result in r.rows:
-        cells = (result.row.name, result.verdict.value, detected_text(result),
-                 level_label(result.row.required))
+        cells = (_name_cell(result.row.name, widths[0]), result.verdict.value,
+                 detected_text(result), level_label(result.row.required))
         lines.append("".join(map(_cell, cells, widths)).rstrip())
         for probe in result.evidence:
             lines += _wrap(f"- {probe.method} {probe.path}: {probe.outcome.value} "
@@ -99,7 +104,7 @@ def _problem_lines(r: Report, width: int) -> list[str]:
     preflight = r.preflight
     if preflight is not None and not preflight.ok:
         anchor = preflight.anchor or "store-unreachable"
-        lines += _wrap(preflight.message, width)
+        lines += _wrap(f"Stopped before any scope was checked: {preflight.message}", width)
         lines += _wrap(f"Fix: {problem(anchor).fix}", width, "    ")
         lines.append(f"    Help: {r.help_url(anchor)}")
         return lines
@@ -144,7 +149,8 @@ def _problem_lines(r: Report, width: int) -> list[str]:
 
 def _confirm_lines(r: Report, width: int) -> list[str]:
     confirm = rows_to_confirm(r)
-    if not confirm or (r.safety_stop or r.stopped_by) is not None:
+    stopped = (r.safety_stop or r.stopped_by) is not None
+    if not confirm or stopped or (r.preflight is not None and not r.preflight.ok):
         return []
     rows = ", ".join(f"{result.row.name} {level_label(result.row.required)}"
                      for result in confirm)
