@@ -192,51 +192,6 @@ def _prompt_for_token() -> str:
     return getpass.getpass("BigCommerce Access Token (input hidden): ")
 
 
-class WaitCountdown:
-    """On a terminal, counts down a rate-limit pause on one line of stderr.
-
-    "waiting 12 s: other apps are using the store's API limit", rewritten each second
-    and cleared when the pause ends. Pauses that overlap extend the same countdown.
-    """
-
-    MESSAGE = "waiting {} s: other apps are using the store's API limit"
-
-    def __init__(self, stream: Any) -> None:
-        import threading
-
-        self._stream = stream
-        self._lock = threading.Lock()
-        self._until = 0.0
-        self._running = False
-
-    def __call__(self, seconds: float) -> None:
-        import threading
-        import time
-
-        with self._lock:
-            self._until = max(self._until, time.monotonic() + seconds)
-            if self._running:
-                return
-            self._running = True
-        threading.Thread(target=self._run, name="countdown", daemon=True).start()
-
-    def _run(self) -> None:
-        import math
-        import time
-
-        while True:
-            with self._lock:
-                left = self._until - time.monotonic()
-                if left <= 0:
-                    self._running = False
-                    break
-            self._stream.write("\r" + self.MESSAGE.format(math.ceil(left)) + " ")
-            self._stream.flush()
-            time.sleep(min(1.0, left))
-        self._stream.write("\r" + " " * (len(self.MESSAGE) + 6) + "\r")
-        self._stream.flush()
-
-
 def _options(args: argparse.Namespace, policy: RetryPolicy | None, **extra: Any) -> CheckOptions:
     values = {
         spec.name: getattr(args, spec.name) for spec in OPTION_SPECS if hasattr(args, spec.name)
@@ -251,6 +206,8 @@ def _hooks() -> Any:
     from bc_scopes.checker.hooks import CheckHooks
 
     if sys.stderr is not None and sys.stderr.isatty():
+        from bc_scopes.checker.countdown import WaitCountdown
+
         return CheckHooks(on_wait=WaitCountdown(sys.stderr))
     return CheckHooks()
 

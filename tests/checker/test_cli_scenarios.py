@@ -297,17 +297,23 @@ def test_an_unexpected_error_exits_4_with_one_line_and_no_detail(check_cli, monk
 
 def test_a_rate_limit_pause_is_counted_down_on_a_terminal():
     import io
-    import time
 
-    from bc_scopes.checker.cli import WaitCountdown
+    from bc_scopes.checker.countdown import WaitCountdown
+
+    now = [100.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
 
     stream = io.StringIO()
-    countdown = WaitCountdown(stream)
-    countdown(1.2)
-    time.sleep(2.0)
+    countdown = WaitCountdown(stream, clock=lambda: now[0], sleep=sleep,
+                              spawn=lambda work: work())
+    countdown(2.5)  # on a fake clock: the whole countdown runs here, at once
     text = stream.getvalue()
-    assert "s: other apps are using the store's API limit" in text
-    assert "waiting 1 s" in text and text.endswith("\r")
+    assert [part.split(" s:")[0] for part in text.split("\r") if "waiting" in part] == [
+        "waiting 3", "waiting 2", "waiting 1"]
+    assert "s: other apps are using the store's API limit" in text and text.endswith("\r")
+    assert now[0] == 102.5
 
 
 def test_the_report_says_the_verdict_first_and_last_and_fits_80_columns(check_cli, store, table):
