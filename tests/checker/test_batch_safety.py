@@ -219,3 +219,30 @@ def test_a_store_past_its_deadline_gives_its_slots_back_and_sends_nothing_after(
     assert summary.exit_codes[exitcodes.INCOMPLETE] == 1
     late = [r.path for r in fleet.requests[final_at["fleet00"]:] if store_of(r.path) == "fleet00"]
     assert late == [], f"requests for a store after its report was final: {late}"
+
+
+def test_the_run_deadline_bounds_the_whole_run_and_names_what_was_not_checked(
+    fleet: FakeStore, table: ScopeTable,
+) -> None:
+    fleet.add_fault(Fault(FaultKind.TIMEOUT))  # no store ever answers
+    entries = [StoreEntry(n + 2, f"Store {n}", f"fleet{n:02d}", f"T{n}") for n in range(STORES)]
+    env = {f"T{n}": token_of(n) for n in range(STORES)}
+    outcomes: list[StoreOutcome] = []
+
+    class Sink:
+        def store_done(self, outcome: StoreOutcome) -> None:
+            outcomes.append(outcome)
+
+    summary = run_batch(
+        table, entries, fleet.url,
+        CheckOptions(policy=FAST_POLICY, timeout=60, deadline=600, concurrency=1), env, Sink(),
+        limits=BatchLimits(max_in_flight=2, run_deadline=1),
+    )
+    sent_by_then = len(fleet.requests)
+    assert summary.exit_code == exitcodes.INCOMPLETE and len(outcomes) == STORES
+    assert {outcome.entry.name for outcome in outcomes} == {entry.name for entry in entries}
+    stopped = [o for o in outcomes if o.error and "stopped mid-check" in o.error]
+    never = [o for o in outcomes if o.error and o.error.startswith("not checked: the run's")]
+    assert len(stopped) == 2 and len(never) == STORES - 2 and all(o.sent_nothing for o in never)
+    assert summary.unchecked == [o.entry for o in never]
+    assert len(fleet.requests) == sent_by_then  # nothing left once the run was over
