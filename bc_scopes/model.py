@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from bc_scopes.errors import BadInput
 from bc_scopes.files import UnreadableFile, read_at_most
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -28,7 +29,7 @@ MAX_FILE_BYTES = 512 * 1024
 ROW_ANCHOR_PREFIX = "scope-"
 
 
-class ScopeFileError(ValueError):
+class ScopeFileError(BadInput):
     """A scopes file that cannot be used. The message is one line, ready to print."""
 
 

@@ -18,12 +18,15 @@ from bc_scopes.checker.options import (
     BATCH_CONCURRENCY,
     BATCH_DEADLINE_HELP,
     BATCH_SPECS,
+    INPUT_FLAGS,
+    INPUTS_OF_A_STORE,
     OPTION_SPECS,
     CheckOptions,
     OptionError,
     OptionSpec,
     RetryPolicy,
 )
+from bc_scopes.errors import BadInput
 
 GUIDE_URL = "https://dropstream.github.io/bc-api-credentials/verify/"
 EPILOG = (
@@ -127,19 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
         "prompts for the token (hidden) when it is missing and stdin is a terminal.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("--store-hash", metavar="HASH", help="store hash or pasted API path")
-    check.add_argument(
-        "--api-url", metavar="URL", help="API base URL (default https://api.bigcommerce.com)"
-    )
-    for flag, what in (
-        ("--access-token-file", "the Access Token"),
-        ("--client-id-file", "the Client ID"),
-        ("--client-secret-file", "the Client Secret"),
-    ):
-        check.add_argument(flag, metavar="FILE", help=f"read {what} from FILE")
-    check.add_argument(
-        "--scopes-file", metavar="FILE", help="scope table (default: the bundled scopes.yaml)"
-    )
+    for input_flag in INPUT_FLAGS:  # the plugin declares the same, as --bc-...
+        check.add_argument(input_flag.flag, metavar=input_flag.metavar, help=input_flag.help)
     add_check_options(check, ("timeout", "deadline"))
     _add_output_options(check)
     many = commands.add_parser(
@@ -263,22 +255,18 @@ def command_check(args: argparse.Namespace, policy: RetryPolicy | None) -> int:
     import os
 
     from bc_scopes.checker.check import check
-    from bc_scopes.checker.inputs import InputError, resolve_inputs
-    from bc_scopes.model import ScopeFileError, load_scope_table
+    from bc_scopes.checker.inputs import resolve_inputs
+    from bc_scopes.model import load_scope_table
 
     try:
         table = load_scope_table(args.scopes_file)
         options = _options(args, policy)
         inputs = resolve_inputs(
-            store_hash=args.store_hash,
-            api_url=args.api_url,
-            access_token_file=args.access_token_file,
-            client_id_file=args.client_id_file,
-            client_secret_file=args.client_secret_file,
+            **{name: getattr(args, name) for name in INPUTS_OF_A_STORE},
             prompt=_prompt_for_token if sys.stdin is not None and sys.stdin.isatty() else None,
         )
         outputs = _open_outputs(args, os.environ)
-    except (InputError, ScopeFileError, OptionError) as error:
+    except BadInput as error:
         return _fail(str(error))
     except (EOFError, KeyboardInterrupt):
         return _fail("no access token was entered")
@@ -292,14 +280,13 @@ def command_demo(args: argparse.Namespace, policy: RetryPolicy | None) -> int:
     import os
 
     from bc_scopes.checker.demo import DEMO_TARGET, run_demo
-    from bc_scopes.checker.inputs import InputError
-    from bc_scopes.model import ScopeFileError, load_scope_table
+    from bc_scopes.model import load_scope_table
 
     try:
         table = load_scope_table()
         options = _options(args, policy, target_label=DEMO_TARGET)
         outputs = _open_outputs(args, os.environ)
-    except (InputError, ScopeFileError, OptionError) as error:
+    except BadInput as error:
         return _fail(str(error))
     try:
         return _emit(run_demo(table, options, _hooks()), outputs, args.verbose)
@@ -327,7 +314,7 @@ def command_check_many(args: argparse.Namespace, policy: RetryPolicy | None) -> 
     from bc_scopes.checker.outputs import open_stream
     from bc_scopes.checker.progress import progress_for
     from bc_scopes.checker.stores_file import load_stores
-    from bc_scopes.model import ScopeFileError, load_scope_table
+    from bc_scopes.model import load_scope_table
 
     environ = os.environ
     try:
@@ -337,7 +324,7 @@ def command_check_many(args: argparse.Namespace, policy: RetryPolicy | None) -> 
         api_url = normalise_api_url(raw_url) if raw_url is not None else DEFAULT_API_URL
         entries = load_stores(args.stores_file, environ)
         outputs = _open_outputs(args, environ)
-    except (InputError, ScopeFileError, OptionError) as error:
+    except BadInput as error:
         return _fail(str(error))
     try:
         try:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from bc_scopes.checker.secrets import RedactedText, Secret
 from bc_scopes.checker.storehash import StoreHashError, normalise_store_hash
+from bc_scopes.errors import BadInput
 from bc_scopes.files import UnreadableFile, read_at_most
 
 DEFAULT_API_URL = "https://api.bigcommerce.com"
@@ -34,7 +35,7 @@ _TOKEN_CHARS = re.compile(r"^[A-Za-z0-9._~+/=-]+$")
 _NETLOC = re.compile(r"^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
 
 
-class InputError(ValueError):
+class InputError(BadInput):
     """Input the checker cannot use. The message is one line and holds no secret."""
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bc_scopes.errors import BadInput
 
-class OptionError(ValueError):
+
+class OptionError(BadInput):
     """An option out of range. The message is one line, naming the flag and the range."""
 
 
@@ -146,3 +148,30 @@ class CheckOptions:
         """Options from a front's parsed flags, keyed by spec name; missing ones keep defaults."""
         chosen = {spec.name: values[spec.name] for spec in OPTION_SPECS if spec.name in values}
         return cls(**chosen, **extra)
+
+
+@dataclass(frozen=True)
+class InputFlag:
+    """Where one input comes from on the command line: `--NAME` (CLI) and `--bc-NAME` (plugin).
+
+    Values only, never a secret: secrets come from the environment, a file or the prompt.
+    """
+
+    name: str  # the keyword of resolve_inputs(), or "scopes_file"
+    metavar: str
+    help: str
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+INPUT_FLAGS: tuple[InputFlag, ...] = (
+    InputFlag("store_hash", "HASH", "store hash or pasted API path"),
+    InputFlag("api_url", "URL", "API base URL (default https://api.bigcommerce.com)"),
+    InputFlag("access_token_file", "FILE", "read the Access Token from FILE"),
+    InputFlag("client_id_file", "FILE", "read the Client ID from FILE"),
+    InputFlag("client_secret_file", "FILE", "read the Client Secret from FILE"),
+    InputFlag("scopes_file", "FILE", "scope table (default: the bundled scopes.yaml)"),
+)
+INPUTS_OF_A_STORE = tuple(flag.name for flag in INPUT_FLAGS if flag.name != "scopes_file")

@@ -35,13 +35,13 @@ from bc_scopes.checker.check import check
 from bc_scopes.checker.formats import json as json_format
 from bc_scopes.checker.formats import markdown, text
 from bc_scopes.checker.formats.wording import fix_for, one_line
-from bc_scopes.checker.inputs import CheckInputs, InputError, resolve_inputs
-from bc_scopes.checker.options import OPTION_SPECS, CheckOptions, OptionError
+from bc_scopes.checker.inputs import CheckInputs, resolve_inputs
+from bc_scopes.checker.options import INPUT_FLAGS, INPUTS_OF_A_STORE, OPTION_SPECS, CheckOptions
 from bc_scopes.checker.outputs import OutputFiles
 from bc_scopes.checker.report import Report
 from bc_scopes.checker.verdicts import RowResult, Verdict
+from bc_scopes.errors import BadInput
 from bc_scopes.model import (
-    ScopeFileError,
     ScopeRow,
     ScopeTable,
     default_scopes_file,
@@ -66,19 +66,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run the BigCommerce scope check: one test per scopes.yaml row (reads the "
         "BIGCOMMERCE_* environment variables)",
     )
-    group.addoption("--bc-store-hash", default=None, help="store hash or pasted API path")
-    group.addoption(
-        "--bc-api-url", default=None, help="API base URL (default https://api.bigcommerce.com)"
-    )
-    for flag, what in (
-        ("--bc-access-token-file", "the Access Token"),
-        ("--bc-client-id-file", "the Client ID"),
-        ("--bc-client-secret-file", "the Client Secret"),
-    ):
-        group.addoption(flag, default=None, metavar="FILE", help=f"read {what} from FILE")
-    group.addoption(
-        "--bc-scopes-file", default=None, metavar="FILE", help="scope table (default: scopes.yaml)"
-    )
+    for input_flag in INPUT_FLAGS:  # the same inputs as the CLI's, as --bc-...
+        group.addoption("--bc-" + input_flag.flag[2:], default=None, dest=_dest(input_flag.name),
+                        metavar=input_flag.metavar, help=input_flag.help)
     for spec in OPTION_SPECS:
         flag = "--bc-" + spec.name.replace("_", "-")
         if spec.kind is bool:
@@ -176,18 +166,12 @@ class ScopeCheck:
             self.outputs = OutputFiles.open(
                 config.getoption("bc_json"), None, os.environ.get("GITHUB_STEP_SUMMARY") or None
             )
-        except (InputError, ScopeFileError, OptionError) as error:
+        except BadInput as error:
             self.error = one_line(str(error).replace("--", "--bc-", 1))
 
     def _inputs_from_options(self) -> CheckInputs:
         option = self.config.getoption
-        return resolve_inputs(
-            store_hash=option("bc_store_hash"),
-            api_url=option("bc_api_url"),
-            access_token_file=option("bc_access_token_file"),
-            client_id_file=option("bc_client_id_file"),
-            client_secret_file=option("bc_client_secret_file"),
-        )
+        return resolve_inputs(**{name: option(_dest(name)) for name in INPUTS_OF_A_STORE})
 
     # collection ---------------------------------------------------------------------
     def pytest_sessionstart(self, session: pytest.Session) -> None:

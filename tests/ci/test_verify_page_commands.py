@@ -124,7 +124,7 @@ def test_the_page_s_action_steps_use_inputs_the_action_declares() -> None:
 
 
 def test_the_sample_csv_is_one_check_many_accepts() -> None:
-    from bc_scopes.checker.batch import parse_stores
+    from bc_scopes.checker.stores_file import parse_stores
 
     [csv_lines] = [lines for lang, lines in fenced_blocks(page_text()) if lang == "csv"]
     entries = parse_stores("\n".join(csv_lines) + "\n", "stores.csv", {})
