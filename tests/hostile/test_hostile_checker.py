@@ -116,7 +116,7 @@ def test_checker_reports_hostile_names_as_text(tmp_path: Path) -> None:
     with FakeStore(store_hash=STORE_HASH) as store:
         store.grant(CANARY_TOKEN, _exact_scopes(scopes_file))
         result = subprocess.run(
-            checker_command("check", "--scopes-file", str(scopes_file), "--json",
+            checker_command("check", "-v", "--scopes-file", str(scopes_file), "--json",
                             str(json_report), "--junit-xml", str(junit_report)),
             env=checker_environment(store.url, GITHUB_STEP_SUMMARY=str(step_summary)),
             capture_output=True, text=True, timeout=RUN_TIMEOUT_S, stdin=subprocess.DEVNULL,

@@ -63,8 +63,11 @@ def _column_widths(r: Report, width: int) -> list[int]:
     return [first, *others]
 
 
-def _name_cell(name: str, size: int) -> str:
-    return name if len(name) < size else name[: size - 2] + "\u2026"
+def _row_lines(name: str, cells: tuple[str, ...], widths: list[int]) -> list[str]:
+    """A table row; a name too long for its column gets a line of its own, never cut."""
+    if len(name) < widths[0]:
+        return ["".join(map(_cell, (name, *cells), widths)).rstrip()]
+    return [name, "".join(map(_cell, ("", *cells), widths)).rstrip()]
 
 
 def _target(r: Report) -> str:
@@ -84,9 +87,8 @@ def _details(r: Report, width: int) -> list[str]:
     widths = _column_widths(r, width)
     lines += ["", "".join(map(_cell, (title for title, _ in COLUMNS), widths)).rstrip()]
     for result in r.rows:
-        cells = (_name_cell(result.row.name, widths[0]), result.verdict.value,
-                 detected_text(result), level_label(result.row.required))
-        lines.append("".join(map(_cell, cells, widths)).rstrip())
+        cells = (result.verdict.value, detected_text(result), level_label(result.row.required))
+        lines += _row_lines(result.row.name, cells, widths)
         for probe in result.evidence:
             lines += _wrap(f"- {probe.method} {probe.path}: {probe.outcome.value} "
                            f"({probe.detail})", width, "    ", "      ")
