@@ -11,11 +11,8 @@ no port numbers, so it only changes when the checker or scopes.yaml does.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from bc_scopes.checker.demo import capture_demo_output
-
-SNIPPET = Path(__file__).resolve().parent.parent / "docs" / "snippets" / "demo-output.txt"
+from tools.demo_output import SNIPPET, capture_demo_output
 
 
 def main(argv: list[str]) -> int:

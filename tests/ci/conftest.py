@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from support.docs import run_strict_build
 
-from bc_scopes.devtools.static_server import serve_directory as serve_static
+from tools.static_server import serve_directory as serve_static
 
 BuildCopy = Callable[[Path, Path], Path]
 

@@ -4,7 +4,7 @@ Every entry is an address support may have sent to a merchant, or the checker ma
 print: a page relative to site_url, with or without a fragment. Each must still lead
 somewhere in the built site, through a mkdocs-redirects stub if the page moved.
 Every current public anchor must be registered, so the next change cannot drop one
-unnoticed. Parsing and redirect-following come from bc_scopes.devtools.anchors_registry, the
+unnoticed. Parsing and redirect-following come from tools.anchors_registry, the
 same code the CI guards use.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bc_scopes.devtools.anchors_registry import anchors_on_page, read_registry, split_entry
+from tools.anchors_registry import anchors_on_page, read_registry, split_entry
 from bc_scopes.troubleshooting import PROBLEMS
 
 REGISTRY = Path(__file__).resolve().parent.parent / "published-anchors.txt"

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 import yaml
 
-from bc_scopes.devtools import project
+from tools import project
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = project.REPO_ROOT  # one definition, in tools/project.py
 DOCS_DIR = REPO_ROOT / "docs"
 SCOPES_FILE = REPO_ROOT / "scopes.yaml"
 # Everything `mkdocs build` reads. bc_scopes is deliberately NOT copied: the
