@@ -35,7 +35,21 @@ _PUBLIC: dict[str, str] = {
     "ScopeTable": "bc_scopes.model",
 }
 
-__all__ = ["__version__", *sorted(_PUBLIC)]
+# Written out (not derived from _PUBLIC) so linters and type checkers can read it; a test
+# keeps the two equal.
+__all__ = [
+    "CheckInputs",
+    "CheckOptions",
+    "InputError",
+    "Report",
+    "RetryPolicy",
+    "ScopeFileError",
+    "ScopeTable",
+    "__version__",
+    "check",
+    "load_scope_table",
+    "resolve_inputs",
+]
 
 if TYPE_CHECKING:
     from bc_scopes.checker.check import check

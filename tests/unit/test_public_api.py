@@ -38,6 +38,11 @@ def test_each_public_name_is_the_object_its_module_defines(name: str) -> None:
     assert getattr(bc_scopes, name) is getattr(module, name)
 
 
+def test_all_lists_exactly_the_lazily_loaded_names() -> None:
+    assert set(bc_scopes.__all__) == {*bc_scopes._PUBLIC, "__version__"}
+    assert len(bc_scopes.__all__) == len(set(bc_scopes.__all__))
+
+
 def test_an_unknown_name_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no_such_name"):
         bc_scopes.no_such_name  # noqa: B018 - the lookup is the test
