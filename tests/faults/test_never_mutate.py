@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from support.docs import REPO_ROOT
+from support.scenarios import ScenarioRun
 
 import bc_scopes
 from bc_scopes.checker.client import ALLOWED_METHODS
@@ -28,7 +29,6 @@ from bc_scopes.fakestore.routes import BodyRule
 from bc_scopes.model import ScopeTable
 
 from .cases import ALL_CASES, BASELINE
-from .support import ScenarioRun
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

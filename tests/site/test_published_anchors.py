@@ -14,11 +14,12 @@ import re
 from pathlib import Path
 
 import pytest
+from support.docs import REPO_ROOT
 
-from tools.anchors_registry import anchors_on_page, read_registry, split_entry
 from bc_scopes.troubleshooting import PROBLEMS
+from tools.anchors_registry import anchors_on_page, read_registry, split_entry
 
-REGISTRY = Path(__file__).resolve().parent.parent / "published-anchors.txt"
+REGISTRY = REPO_ROOT / "tests" / "published-anchors.txt"
 ENTRIES = read_registry(REGISTRY.read_text(encoding="utf-8"))
 ADD_THESE = "add these lines to tests/published-anchors.txt:\n"
 CHANGELOG_HEADING = re.compile(r"change-\d{4}-\d{2}-\d{2}(-\d+)?")

@@ -40,7 +40,9 @@ class _NoAliasDumper(yaml.SafeDumper):
 
 def real_document() -> dict[str, Any]:
     """A fresh, mutable parse of the repository's scopes.yaml (the attacks start from real data)."""
-    return yaml.safe_load(SCOPES_FILE.read_text(encoding="utf-8"))
+    document = yaml.safe_load(SCOPES_FILE.read_text(encoding="utf-8"))
+    assert isinstance(document, dict), "scopes.yaml is not a mapping"
+    return document
 
 
 def dump_document(document: dict[str, Any]) -> str:
