@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 
 from tools.demo_output import SNIPPET, capture_demo_output
+from tools.project import REPO_ROOT
 
 
 def main(argv: list[str]) -> int:
@@ -25,7 +26,7 @@ def main(argv: list[str]) -> int:
         return 0
     SNIPPET.parent.mkdir(parents=True, exist_ok=True)
     SNIPPET.write_text(fresh, encoding="utf-8")
-    print(f"wrote {SNIPPET.relative_to(SNIPPET.parents[2])} ({len(fresh.splitlines())} lines)")
+    print(f"wrote {SNIPPET.relative_to(REPO_ROOT)} ({len(fresh.splitlines())} lines)")
     return 0
 
 
