@@ -447,7 +447,7 @@ def test_properdocs_job_is_non_blocking_strict_and_diffs_against_mkdocs() -> Non
     [install] = [run for run in runs if "pdvenv/bin/python\" -m pip install" in run]
     assert "--require-hashes -r .github/properdocs/requirements.lock" in install
     [build] = [run for run in runs if "/bin/properdocs\" build" in run]
-    assert "--strict" in build and "--site-dir build/properdocs" in build
+    assert "--strict -f mkdocs.yml" in build and "--site-dir build/properdocs" in build
     assert any(".venv/bin/mkdocs build --strict --site-dir build/mkdocs" in run for run in runs)
     assert any("scripts/site_diff.py build/mkdocs build/properdocs" in run for run in runs)
     pins = _hash_checked_requirements(PROPERDOCS_LOCK)
