@@ -19,13 +19,11 @@ import json
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
-
-from bc_scopes.fakestore import responses  # noqa: E402
-from bc_scopes.fakestore.audit import probe_audit  # noqa: E402
-from bc_scopes.fakestore.routes import BodyRule, Route, RouteTable  # noqa: E402
-from bc_scopes.model import ScopeRow, ScopeTable, load_scope_table  # noqa: E402
+from bc_scopes.fakestore import responses
+from bc_scopes.fakestore.routes import BodyRule, Route, RouteTable
+from bc_scopes.model import ScopeRow, ScopeTable, load_scope_table
+from tools.probe_audit import probe_audit
+from tools.project import REPO_ROOT
 
 DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "reference" / "bigcommerce-routes.json"
 

@@ -34,7 +34,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from tools.project import REPO_ROOT
+
 SCRIPTS = REPO_ROOT / "scripts"
 PYTHON_SHOWN = ".venv/bin/python"
 TIMEOUT_S = 1800

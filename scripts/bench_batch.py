@@ -27,12 +27,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
-
-from bc_scopes.checker.demo import DEMO_TOKEN_SCOPES  # noqa: E402
-from bc_scopes.fakestore.faults import Fault, FaultKind  # noqa: E402
-from bc_scopes.fakestore.server import FakeStore  # noqa: E402
+from bc_scopes.checker.demo import DEMO_TOKEN_SCOPES
+from bc_scopes.fakestore.faults import Fault, FaultKind
+from bc_scopes.fakestore.server import FakeStore
 
 MEMORY_GOAL_MB = 150
 MEMORY_GROWTH_GOAL = 1.15

@@ -17,22 +17,17 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 import time
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
-
-from bc_scopes.checker.check import check  # noqa: E402
-from bc_scopes.checker.demo import DEMO_ACCESS_TOKEN, DEMO_TOKEN_SCOPES  # noqa: E402
-from bc_scopes.checker.inputs import CheckInputs  # noqa: E402
-from bc_scopes.checker.options import CheckOptions  # noqa: E402
-from bc_scopes.checker.probes import unique_probes  # noqa: E402
-from bc_scopes.checker.secrets import Secret  # noqa: E402
-from bc_scopes.fakestore.faults import Fault, FaultKind  # noqa: E402
-from bc_scopes.fakestore.server import FakeStore  # noqa: E402
-from bc_scopes.model import ScopeTable, load_scope_table  # noqa: E402
+from bc_scopes.checker.check import check
+from bc_scopes.checker.demo import DEMO_ACCESS_TOKEN, DEMO_TOKEN_SCOPES
+from bc_scopes.checker.inputs import CheckInputs
+from bc_scopes.checker.options import CheckOptions
+from bc_scopes.checker.probes import unique_probes
+from bc_scopes.checker.secrets import Secret
+from bc_scopes.fakestore.faults import Fault, FaultKind
+from bc_scopes.fakestore.server import FakeStore
+from bc_scopes.model import ScopeTable, load_scope_table
 
 STORE_HASH = "bench1"
 

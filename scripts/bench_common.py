@@ -17,9 +17,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bc_scopes.devtools import project
+from tools import project
+from tools.project import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 # What `mkdocs build` reads. bc_scopes is not copied: the build imports the installed package.
 DOCS_INPUTS = project.DOCS_INPUTS
 BUILD_TIMEOUT_S = 300

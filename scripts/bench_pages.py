@@ -43,7 +43,7 @@ from bench_common import (
     timed_strict_build,
 )
 
-from bc_scopes.devtools.static_server import serve_directory
+from tools.static_server import serve_directory
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -21,7 +21,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from tools.project import REPO_ROOT
+
 DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "reference" / "bigcommerce-routes.json"
 TARGET = REPO_ROOT / "bc_scopes" / "fakestore" / "routes.json"
 

@@ -26,10 +26,9 @@ import yaml
 from bc_scopes import exitcodes
 from bc_scopes.checker.inputs import InputError, clean_secret, normalise_api_url
 from bc_scopes.checker.storehash import StoreHashError, normalise_store_hash
-from bc_scopes.devtools.calibrate import CalibrationToken, calibrate, pass_criteria, write_recording
 from bc_scopes.model import ScopeFileError, load_scope_table
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from tools.calibrate import CalibrationToken, calibrate, pass_criteria, write_recording
+from tools.project import REPO_ROOT
 
 
 def parse_token(text: str, environ: dict[str, str]) -> CalibrationToken:

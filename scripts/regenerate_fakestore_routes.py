@@ -26,16 +26,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
+import build_fakestore_routes
 
-import build_fakestore_routes  # noqa: E402
-
-from bc_scopes.devtools.upstream.corrections import load_corrections  # noqa: E402
-from bc_scopes.devtools.upstream.errors import UpstreamError  # noqa: E402
-from bc_scopes.devtools.upstream.reference import read_reference, route_document  # noqa: E402
-from bc_scopes.devtools.upstream.watch import docs_commit_of, docs_date_of  # noqa: E402
+from tools.project import REPO_ROOT
+from tools.upstream.corrections import load_corrections
+from tools.upstream.errors import UpstreamError
+from tools.upstream.reference import read_reference, route_document
+from tools.upstream.watch import docs_commit_of, docs_date_of
 
 DEFAULT_CORRECTIONS = REPO_ROOT / "upstream" / "corrections.yaml"
 COMMITTED = build_fakestore_routes.TARGET

@@ -20,8 +20,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bc_scopes.levels import LEVEL_LABELS  # noqa: E402 - after the path is set
+from bc_scopes.levels import LEVEL_LABELS
 
 REGRESSION_VERDICTS = ("missing", "excess")
 SECRET_ENV_VARS = (

@@ -24,13 +24,24 @@ pip_install() {
   fi
 }
 
+# The repository's own tools (tools/) are not part of the package, so the editable install
+# does not reach them: a .pth file puts the repository root on the venv's sys.path, and
+# `import tools` then works from any folder, for scripts/*.py and the tests alike, with no
+# sys.path edits. The wheel and the sdist still carry no repository tool.
+.venv/bin/python - "$PWD" <<'PY'
+import pathlib, sys, sysconfig
+pth = pathlib.Path(sysconfig.get_paths()["purelib"]) / "bc_scopes_repository.pth"
+if not pth.exists() or pth.read_text(encoding="utf-8") != sys.argv[1] + "\n":
+    pth.write_text(sys.argv[1] + "\n", encoding="utf-8")
+PY
+
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   rm -f "$stamp"
   # Hash-checked install of the exact pins, then the project itself without dependencies.
   pip_install "--require-hashes -r requirements.lock" --require-hashes -r requirements.lock
   pip_install "-e ." --no-deps --no-build-isolation -e .
   # Fail here, not later, if the install broke.
-  if ! .venv/bin/python -c "import bc_scopes, mkdocs, playwright, xdist"; then
+  if ! (cd .venv && bin/python -c "import bc_scopes, tools, mkdocs, playwright, xdist"); then
     echo "setup: FAILED: the installed packages do not import; nothing was stamped" >&2
     exit 1
   fi

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export NO_MKDOCS_2_WARNING=1
 .venv/bin/ruff check .
-.venv/bin/mypy  # strict, over bc_scopes and macros (see pyproject.toml)
+.venv/bin/mypy  # strict, over bc_scopes, macros, tools and tests/support (see pyproject.toml)
 .venv/bin/mkdocs build --strict --site-dir "$(mktemp -d)/site"
 status=0
 # Four workers on two cores: many tests wait on loopback I/O rather than compute.

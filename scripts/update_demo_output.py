@@ -11,11 +11,9 @@ no port numbers, so it only changes when the checker or scopes.yaml does.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from bc_scopes.checker.demo import capture_demo_output
-
-SNIPPET = Path(__file__).resolve().parent.parent / "docs" / "snippets" / "demo-output.txt"
+from tools.demo_output import SNIPPET, capture_demo_output
+from tools.project import REPO_ROOT
 
 
 def main(argv: list[str]) -> int:
@@ -28,7 +26,7 @@ def main(argv: list[str]) -> int:
         return 0
     SNIPPET.parent.mkdir(parents=True, exist_ok=True)
     SNIPPET.write_text(fresh, encoding="utf-8")
-    print(f"wrote {SNIPPET.relative_to(SNIPPET.parents[2])} ({len(fresh.splitlines())} lines)")
+    print(f"wrote {SNIPPET.relative_to(REPO_ROOT)} ({len(fresh.splitlines())} lines)")
     return 0
 
 

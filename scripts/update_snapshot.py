@@ -17,11 +17,10 @@ import argparse
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))  # runnable with any python that has the project's deps
-
 try:
-    from bc_scopes.devtools.snapshot import (
+    from bc_scopes.model import ScopeFileError, load_scope_table
+    from tools.project import REPO_ROOT
+    from tools.snapshot import (
         SNAPSHOT_FILE_NAME,
         UPDATE_COMMAND,
         Snapshot,
@@ -32,7 +31,6 @@ try:
         plan_update,
         render_snapshot,
     )
-    from bc_scopes.model import ScopeFileError, load_scope_table
 except ImportError as error:  # pragma: no cover - depends on the interpreter used
     print(
         f"update_snapshot: cannot import the project ({error}); run `bash scripts/setup.sh` "

@@ -14,12 +14,7 @@ docs/maintainers/upstream-watch.md.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bc_scopes.devtools.upstream.watch import main  # noqa: E402
+from tools.upstream.watch import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -66,26 +66,3 @@ def run_demo(
             client_secret=Secret(DEMO_CLIENT_SECRET),
         )
         return check(table, inputs, options, hooks)
-
-
-def capture_demo_output() -> str:
-    """What `bc-scopes demo` prints, from a real run in a fresh process, without colour.
-
-    The guide shows this text (docs/snippets/demo-output.txt) and a test checks that
-    the committed copy still equals a fresh run, so it is never typed by hand.
-    """
-    import os
-    import re
-    import subprocess
-    import sys
-
-    env = {key: value for key, value in os.environ.items() if not key.startswith("BIGCOMMERCE_")}
-    env.pop("GITHUB_STEP_SUMMARY", None)
-    env.update(NO_COLOR="1", COLUMNS="80")
-    result = subprocess.run(
-        [sys.executable, "-m", "bc_scopes.checker.cli", "demo"],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"bc-scopes demo exited {result.returncode}: {result.stderr.strip()}")
-    return re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)

@@ -110,9 +110,6 @@ class FakeStore:
         self.tokens: dict[str, frozenset[str]] = {}
         self.token_stores: dict[str, str] = {}  # the store hash each token belongs to
         self.faults: list[Fault] = []
-        # A test that provokes a write on purpose (the safety stop) sets this, so the
-        # harness's never-mutate check at teardown lets that one run pass.
-        self.expect_mutations = False
         # (token, method, path with query) -> (status, title): answers replayed from a
         # recording of a real store (calibration/), which win over the route model.
         self.recorded: dict[tuple[str, str, str], tuple[int, str]] = {}
@@ -156,7 +153,6 @@ class FakeStore:
             self._requests.clear()
             self.unknown_store_status = 403
             self.rate = RateWindow()
-            self.expect_mutations = False
             self.recorded.clear()
 
     # records ---------------------------------------------------------------------------

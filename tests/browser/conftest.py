@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 from support.docs import DOCS_DIR, mkdocs_config
 
-from bc_scopes.devtools.static_server import serve_directory
 from bc_scopes.model import load_scope_table
+from tools.static_server import serve_directory
 
 VIEWPORT = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}

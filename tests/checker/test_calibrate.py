@@ -13,8 +13,8 @@ import yaml
 from support.docs import REPO_ROOT
 from support.store import STORE_HASH, all_scopes
 
-from bc_scopes.devtools.calibrate import OPEN_QUESTIONS
-from bc_scopes.devtools.recordings import classifier_problems, fake_store_problems, load_recording
+from tools.calibrate import OPEN_QUESTIONS
+from tools.recordings import classifier_problems, fake_store_problems, load_recording
 
 FULL = "calibrationfull000000000000001"
 NONE = "calibrationnone000000000000002"

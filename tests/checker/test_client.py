@@ -112,8 +112,8 @@ def test_redirects_are_not_followed(store):
     assert len(store.requests) == 1
 
 
+@pytest.mark.expect_mutations
 def test_a_write_answered_2xx_stops_everything(store):
-    store.expect_mutations = True
     store.add_fault(Fault(FaultKind.ACCEPT_WRITES))
     client = make_client(store)
     with pytest.raises(SafetyStop) as stop:

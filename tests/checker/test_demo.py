@@ -7,10 +7,8 @@ import sys
 from pathlib import Path
 
 from bc_scopes import exitcodes
-from bc_scopes.checker.demo import capture_demo_output
+from tools.demo_output import SNIPPET, capture_demo_output
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SNIPPET = REPO_ROOT / "docs" / "snippets" / "demo-output.txt"
 HEAVY_MODULES = {"requests", "urllib3", "pytest", "_pytest", "yaml", "jsonschema"}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 from support.store import EXACT_TOKEN, STORE_HASH
 
@@ -85,8 +86,8 @@ def test_rate_limit_headers_and_429(store):
     assert call(store, "GET", "/v2/time").status_code == 429
 
 
+@pytest.mark.expect_mutations
 def test_data_changing_requests_are_flagged(store):
-    store.expect_mutations = True
     store.grant("orders", {"store_v2_orders"})
     call(store, "DELETE", "/v2/orders", token="orders")
     store.add_fault(Fault(FaultKind.ACCEPT_WRITES))

@@ -16,10 +16,10 @@ import pytest
 import requests
 from support.store import STORE_HASH
 
-from bc_scopes.fakestore.audit import probe_audit, scopes_at_or_above
 from bc_scopes.fakestore.responses import SCOPE_TITLE
 from bc_scopes.fakestore.routes import default_route_table
 from bc_scopes.model import Opener, Probe, ScopeTable, load_scope_table
+from tools.probe_audit import probe_audit, scopes_at_or_above
 
 TABLE = load_scope_table()
 PROBES = [(row, probe) for row in TABLE.rows for probe in row.probes]

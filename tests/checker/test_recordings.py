@@ -14,8 +14,8 @@ import requests
 from support.docs import REPO_ROOT
 from support.store import STORE_HASH, all_scopes
 
-from bc_scopes.devtools.recordings import classifier_problems, fake_store_problems, load_recording
 from bc_scopes.fakestore.responses import SCOPE_TITLE
+from tools.recordings import classifier_problems, fake_store_problems, load_recording
 
 RECORDINGS = sorted((REPO_ROOT / "calibration").glob("*.yaml"))
 

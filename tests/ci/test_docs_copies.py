@@ -19,9 +19,9 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from support.docs import REPO_ROOT, copy_docs_project
 
-from bc_scopes.devtools.anchors_registry import missing_anchors, read_registry
 from bc_scopes.levels import level_label
 from bc_scopes.model import ScopeRow, ScopeTable, load_scope_table
+from tools.anchors_registry import missing_anchors, read_registry
 
 from .conftest import BuildCopy
 from .scope_edits import add_changelog_entry, pick_row_to_change, rename_row, set_required_level

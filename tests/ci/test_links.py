@@ -1,99 +1,29 @@
-"""Every internal link and #anchor of the built guide resolves, checked over HTTP on loopback.
+"""Every internal link, asset and #anchor of the built guide resolves (over HTTP, on loopback).
 
-Two independent checks of the served site:
-* LinkChecker crawls from the home page with its AnchorCheck plugin: a missing page is an
-  error, a missing cross-page #fragment a warning; either one fails. It skips links that are
-  only a fragment, so
-* a small requests + BeautifulSoup crawler (site_crawler.py) resolves every internal href,
-  same-page fragments included: the row link icons support copies.
-Links to other hosts are ignored: tests touch only loopback. The last test breaks a
-small site on purpose, so both checks are known to be able to fail.
+One checker, site_crawler.py. Three used to cover the same site: LinkChecker with its
+AnchorCheck plugin (about 17 s on the guide), an earlier version of this crawler (about
+1 s) and a row-anchor test in tests/site. The crawler was extended until it found every
+kind of breakage any of the three found; BREAKAGES below is that list, each with the
+checkers that caught it before, and each is a test of its own. Links to other hosts are
+ignored: tests touch only loopback.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import shutil
-import subprocess
-import sys
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bc_scopes.model import load_scope_table
+from bc_scopes.model import ScopeTable
 
-from .conftest import make_tree_world_readable, serve_directory, world_readable_tempdir
-from .site_crawler import crawl
+from .conftest import serve_directory
+from .site_crawler import CrawlResult, crawl
 
-LINKCHECKER = Path(sys.executable).with_name("linkchecker")
-
-# Everything not on the loopback server is ignored outright (no DNS, no syntax-only pass).
-LINKCHECKER_CONFIG = """\
-[checking]
-maxrequestspersecond=1000
-[filtering]
-ignore=
-  ^(?!http://127\\.0\\.0\\.1:)
-[AnchorCheck]
-"""
+ROW_ANCHOR_PREFIX = "scope-"
 
 
-@dataclass(frozen=True)
-class CheckedLink:
-    url: str
-    parent: str
-    result: str
-    warning: str
-    valid: bool
-
-
-@dataclass(frozen=True)
-class LinkReport:
-    returncode: int
-    links: list[CheckedLink]
-    log: str
-
-    @property
-    def problems(self) -> list[CheckedLink]:
-        return [link for link in self.links if not link.valid or link.warning]
-
-    def describe_problems(self) -> str:
-        return "\n".join(
-            f"  {link.url} (linked from {link.parent}): {link.result} {link.warning}".rstrip()
-            for link in self.problems
-        )
-
-
-def run_linkchecker(start_url: str, workdir: Path) -> LinkReport:
-    """Crawl from start_url with LinkChecker; return every checked URL and its verdict."""
-    if not LINKCHECKER.exists():
-        pytest.fail(f"{LINKCHECKER} is missing; run `bash scripts/setup.sh` (it is in the lock)")
-    config = workdir / "linkcheckerrc"
-    config.write_text(LINKCHECKER_CONFIG, encoding="utf-8")
-    config.chmod(0o644)
-    result = subprocess.run(
-        [str(LINKCHECKER), "--config", str(config), "--no-status", "--verbose", "--output", "csv",
-         start_url],
-        capture_output=True, text=True, timeout=300, cwd=workdir,
-    )
-    rows = csv.DictReader(
-        io.StringIO("".join(line + "\n" for line in result.stdout.splitlines()
-                            if line and not line.startswith("#"))),
-        delimiter=";",
-    )
-    links = [
-        CheckedLink(
-            url=row["url"], parent=row["parentname"], result=row["result"],
-            warning=row["warningstring"], valid=row["valid"] == "True",
-        )
-        for row in rows
-    ]
-    return LinkReport(result.returncode, links, result.stderr)
-
-
-def _built_page_urls(site_dir: Path, base_url: str) -> set[str]:
+def built_page_urls(site_dir: Path, base_url: str) -> set[str]:
     urls = set()
     for index in site_dir.rglob("index.html"):
         relative = index.parent.relative_to(site_dir).as_posix()
@@ -101,78 +31,123 @@ def _built_page_urls(site_dir: Path, base_url: str) -> set[str]:
     return urls
 
 
-def _row_anchor_urls(base_url: str) -> set[str]:
-    table = load_scope_table()
-    rows = (*table.rows, *table.leave_at_none)
-    return {f"{base_url}{table.guide.scopes_page}#{row.anchor}" for row in rows}
+def row_links_elsewhere(result: CrawlResult, scopes_page_url: str) -> list[str]:
+    """Links to a row anchor (#scope-...) that do not lead to the scope table's page.
+
+    An id may exist on another page too (a copied snippet), so "the anchor resolves" is not
+    enough: a row link support sends must open the table.
+    """
+    return sorted(f"{link.source_page}: {link.href}" for link in result.links
+                  if link.fragment.startswith(ROW_ANCHOR_PREFIX)
+                  and link.target != scopes_page_url)
 
 
-def test_linkchecker_finds_no_broken_link_or_anchor_in_the_built_guide(
-    readable_site: Path, site_url: str
-) -> None:
-    workdir = world_readable_tempdir("bc-linkcheck-")
-    try:
-        report = run_linkchecker(site_url, workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    assert report.returncode == 0 and not report.problems, (
-        f"broken links or anchors in the built guide:\n{report.describe_problems()}\n"
-        f"{report.log[-2000:]}"
-    )
-    checked = {link.url for link in report.links}
-    pages = _built_page_urls(readable_site, site_url)
-    assert pages <= checked, f"pages LinkChecker never reached: {sorted(pages - checked)}"
-
-
-def test_every_internal_link_and_fragment_resolves_same_page_ones_included(
-    readable_site: Path, site_url: str
+# --- the guide --------------------------------------------------------------------------
+def test_every_internal_link_asset_and_fragment_of_the_guide_resolves(
+    built_site: Path, site_url: str, table: ScopeTable
 ) -> None:
     result = crawl(site_url)
-    assert not result.broken, "broken internal links:\n" + "\n".join(result.broken)
-    assert result.pages == _built_page_urls(readable_site, site_url)
+    assert result.broken == [], "broken internal links:\n" + "\n".join(result.broken)
+    assert result.pages == built_page_urls(built_site, site_url)
+    scopes_page = site_url + table.guide.scopes_page
+    assert row_links_elsewhere(result, scopes_page) == []
     # Each row's link icon points at its own anchor; all of them were resolved.
-    missing = _row_anchor_urls(site_url) - result.checked_urls
+    rows = (*table.rows, *table.leave_at_none)
+    missing = {f"{scopes_page}#{row.anchor}" for row in rows} - result.checked_urls
     assert not missing, f"row anchors no link points at: {sorted(missing)}"
 
 
-SMALL_SITE = {
-    "index.html": '<a href="scopes/#row-kept">kept</a> <a href="scopes/#scope-gone-cross">x</a>'
-                  ' <a href="no-such-page/">y</a>',
-    "scopes/index.html": '<h2 id="row-kept">Row</h2> <a href="#row-kept">self</a>'
-                         ' <a href="#scope-gone-same">z</a> <a href="../">home</a>',
+# --- a small site, broken one way at a time --------------------------------------------
+PAGE = ("<!doctype html><html><head><title>t</title>"
+        '<link rel="stylesheet" href="{root}assets/site.css">{head}</head>'
+        "<body>{body}</body></html>")
+CLEAN_SITE = {
+    "index.html": PAGE.format(root="", head="", body=(
+        '<a href="scopes/#scope-kept">row</a> <img src="assets/ok.png" alt="">'
+        ' <a href="other/">other</a>')),
+    "scopes/index.html": PAGE.format(root="../", head="", body=(
+        '<h2 id="scope-kept">Row</h2> <a href="#scope-kept">self</a> <a href="../">home</a>')),
+    "other/index.html": PAGE.format(root="../", head="", body="<p>Other</p>"),
+    "assets/site.css": "body { background: url(ok.png); }\n",
+    "assets/ok.png": "png",
+}
+LC, CRAWLER, ROW_TEST = "LinkChecker", "the earlier crawler", "the row-anchor test"
+# kind -> (caught before by, where the breakage goes, what it adds there, what is reported)
+BREAKAGES: dict[str, tuple[tuple[str, ...], str, str, str]] = {
+    "missing page": ((LC, CRAWLER), "index.html", '<a href="gone/">x</a>',
+                     "{url}: gone/ -> HTTP 404"),
+    "broken cross-page anchor": ((LC, CRAWLER, ROW_TEST), "index.html",
+                                 '<a href="scopes/#scope-gone">x</a>',
+                                 "{url}: scopes/#scope-gone -> no element with id 'scope-gone'"),
+    "broken same-page anchor": ((CRAWLER,), "scopes/index.html", '<a href="#scope-gone">x</a>',
+                                "{url}scopes/: #scope-gone -> no element with id 'scope-gone'"),
+    "row link to a page without the table": (
+        (ROW_TEST,), "other/index.html",
+        '<span id="scope-kept"></span><a href="#scope-kept">x</a>',
+        "row link {url}other/: #scope-kept"),
+    "missing image": ((LC, CRAWLER), "index.html", '<img src="assets/gone.png" alt="">',
+                      "{url}: assets/gone.png -> HTTP 404"),
+    "missing image in a srcset": ((LC,), "index.html",
+                                  '<img src="assets/ok.png" srcset="assets/gone-2x.png 2x" alt="">',
+                                  "{url}: assets/gone-2x.png -> HTTP 404"),
+    "missing script": ((LC, CRAWLER), "index.html", '<script src="assets/gone.js"></script>',
+                       "{url}: assets/gone.js -> HTTP 404"),
+    "missing stylesheet": ((LC, CRAWLER), "index.html",
+                           '<link rel="stylesheet" href="assets/gone.css">',
+                           "{url}: assets/gone.css -> HTTP 404"),
+    "missing icon": ((LC, CRAWLER), "index.html", '<link rel="icon" href="assets/gone.svg">',
+                     "{url}: assets/gone.svg -> HTTP 404"),
+    "missing download": ((LC, CRAWLER), "index.html", '<a href="gone.json">x</a>',
+                         "{url}: gone.json -> HTTP 404"),
+    "missing frame": ((LC,), "index.html", '<iframe src="gone.html"></iframe>',
+                      "{url}: gone.html -> HTTP 404"),
+    "missing image in a style attribute": (
+        (LC,), "index.html", '<div style="background: url(assets/gone-inline.png)"></div>',
+        "{url}: assets/gone-inline.png -> HTTP 404"),
+    "missing image in a stylesheet": ((LC,), "assets/site.css", "p { background: url(gone.png) }",
+                                      "{url}assets/site.css: gone.png -> HTTP 404"),
+    "missing stylesheet @import": ((LC,), "assets/site.css", '@import "gone.css";',
+                                   "{url}assets/site.css: gone.css -> HTTP 404"),
+    "redirect page to a missing page": (
+        (LC,), "other/index.html", '<meta http-equiv="refresh" content="0; url=../moved/">',
+        "{url}other/: ../moved/ -> HTTP 404"),
 }
 
 
-def test_broken_anchors_and_a_missing_page_are_reported_by_both_checks() -> None:
-    """Both checks, with the configuration above, on a two-page site broken on purpose.
+@pytest.fixture
+def small_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    for name, text in CLEAN_SITE.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    return site
 
-    A small site rather than a broken copy of the guide: the full crawl above already
-    proves the guide's size is handled, and crawling it twice cost ~18 s of suite time.
-    """
-    root = world_readable_tempdir("bc-linkcheck-broken-")
-    try:
-        site = root / "site"
-        for name, body in SMALL_SITE.items():
-            (site / name).parent.mkdir(parents=True, exist_ok=True)
-            (site / name).write_text(
-                f"<!doctype html><html><head><title>t</title></head><body>{body}</body></html>",
-                encoding="utf-8")
-        make_tree_world_readable(root)
-        with serve_directory(site) as url:
-            report = run_linkchecker(url, root)
-            crawled = crawl(url)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
-    assert report.returncode == 1
-    problems = {link.url: link for link in report.problems}
-    assert set(problems) == {f"{url}scopes/#scope-gone-cross", f"{url}no-such-page/"}
-    assert "scope-gone-cross" in problems[f"{url}scopes/#scope-gone-cross"].warning
-    assert "404" in problems[f"{url}no-such-page/"].result
-    assert f"{url}scopes/#row-kept" in {link.url for link in report.links}
+@pytest.fixture
+def served(small_site: Path) -> Iterator[str]:
+    with serve_directory(small_site) as url:
+        yield url
 
-    assert crawled.broken == sorted([
-        f"{url}: scopes/#scope-gone-cross -> no element with id 'scope-gone-cross'",
-        f"{url}: no-such-page/ -> HTTP 404",
-        f"{url}scopes/: #scope-gone-same -> no element with id 'scope-gone-same'",
-    ])
+
+def problems(url: str) -> list[str]:
+    """What the kept checker, with the row-link rule, reports for the site at `url`."""
+    result = crawl(url)
+    return result.broken + [f"row link {line}"
+                            for line in row_links_elsewhere(result, f"{url}scopes/")]
+
+
+def test_the_clean_small_site_has_no_problem(served: str) -> None:
+    assert problems(served) == []
+
+
+@pytest.mark.parametrize("kind", sorted(BREAKAGES))
+def test_the_kept_checker_finds_each_kind_of_breakage(
+    kind: str, small_site: Path, served: str
+) -> None:
+    caught_before, file_name, addition, expected = BREAKAGES[kind]
+    assert caught_before, "only kinds another checker caught belong here"
+    target = small_site / file_name
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("</body>", addition + "</body>", 1) if "</body>" in text
+                      else text + addition, encoding="utf-8")
+    assert problems(served) == [expected.format(url=served)]

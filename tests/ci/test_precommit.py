@@ -21,7 +21,7 @@ from .scope_edits import set_required_level
 
 CONFIG = REPO_ROOT / ".pre-commit-config.yaml"
 # Each hook with a file that should trigger it.
-EXPECTED_HOOKS = {"scopes-schema": "scopes.yaml", "ruff": "bc_scopes/devtools/snapshot.py",
+EXPECTED_HOOKS = {"scopes-schema": "scopes.yaml", "ruff": "tools/snapshot.py",
                   "scopes-snapshot": "scopes.yaml"}
 
 

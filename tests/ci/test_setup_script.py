@@ -28,7 +28,7 @@ from support.docs import REPO_ROOT
 SETUP_SH = REPO_ROOT / "scripts" / "setup.sh"
 STAMP = Path(".venv") / ".requirements.sha256"
 WHEEL_NAME = "tinypkg-1.0-py3-none-any.whl"
-IMPORT_CHECKED = ("bc_scopes", "mkdocs", "playwright", "xdist")
+IMPORT_CHECKED = ("bc_scopes", "tools", "mkdocs", "playwright", "xdist")
 
 # A build backend in the scratch project itself, so `pip install --no-build-isolation -e .`
 # works offline in a bare venv (setuptools there cannot build wheels without `wheel`).
@@ -135,6 +135,14 @@ class Project:
         return subprocess.run(["bash", "scripts/setup.sh"], cwd=self.root, env=env,
                               capture_output=True, text=True, timeout=120)
 
+    def imported_from(self, module: str) -> str:
+        """Where the venv's python, started outside the project, finds `module`."""
+        result = subprocess.run(
+            [str(self.root / ".venv" / "bin" / "python"), "-c",
+             f"import {module}; print({module}.__file__)"],
+            cwd=self.root.parent, capture_output=True, text=True, timeout=30)
+        return result.stdout.strip() or result.stderr.strip()
+
     def installed_greeting(self) -> str:
         result = subprocess.run(
             [str(self.root / ".venv" / "bin" / "python"), "-c",
@@ -193,3 +201,11 @@ def test_a_good_install_is_stamped_and_a_second_run_only_checks(project: Project
     (project.wheels / WHEEL_NAME).write_bytes(TAMPERED)
     again = project.setup()
     assert again.returncode == 0 and again.stderr == "", again.stderr
+
+
+def test_the_repository_tools_import_from_any_folder_without_path_edits(project: Project) -> None:
+    """tools/ is not installed: setup.sh's .pth file alone puts the project root on sys.path."""
+    project.prepare(served=GENUINE)
+    result = project.setup()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert project.imported_from("tools") == str(project.root / "tools" / "__init__.py")

@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from support.docs import REPO_ROOT
 
-from bc_scopes.devtools.snapshot import (
+from bc_scopes.levels import level_label
+from bc_scopes.model import load_scope_table
+from tools.snapshot import (
     NONE_SECTION,
     REQUIRED_SECTION,
     SNAPSHOT_FILE_NAME,
@@ -35,8 +37,6 @@ from bc_scopes.devtools.snapshot import (
     stale_rows,
     stale_snapshot_message,
 )
-from bc_scopes.levels import level_label
-from bc_scopes.model import load_scope_table
 
 from .scope_edits import add_changelog_entry, pick_row_to_change, set_required_level
 

@@ -20,7 +20,7 @@ import yaml
 from support.docs import DOCS_DIR, REPO_ROOT
 
 from bc_scopes.checker.cli import build_parser
-from bc_scopes.devtools.project import fenced_blocks
+from tools.project import fenced_blocks
 
 VERIFY_PAGE = DOCS_DIR / "verify.md"
 INSTALL_TEST = REPO_ROOT / "tests" / "install" / "test_installed.py"

@@ -54,6 +54,7 @@ PINNED_USES = re.compile(
     r"\s+#\s+(?P<tag>v\d+(?:\.\d+){0,2})\s*$")
 USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s")
 ZENSICAL_LOCK = REPO_ROOT / ".github" / "zensical" / "requirements.lock"
+PROPERDOCS_LOCK = REPO_ROOT / ".github" / "properdocs" / "requirements.lock"
 LIVE_CHECK_COMMAND = (
     ".venv/bin/bc-scopes check --junit-xml reports/junit.xml --json reports/scopes.json"
 )
@@ -436,6 +437,25 @@ def test_zensical_installs_from_a_hashed_lock_of_the_pinned_version() -> None:
     assert pins["zensical"] == zensical["env"]["ZENSICAL_VERSION"]
     # The macros import bc_scopes, so its jsonschema is the one bc_scopes is pinned to.
     assert f"jsonschema=={pins['jsonschema']}" in (REPO_ROOT / "pyproject.toml").read_text()
+
+
+def test_properdocs_job_is_non_blocking_strict_and_diffs_against_mkdocs() -> None:
+    workflow = load_workflow(WORKFLOW_DIR / "properdocs.yml")
+    job = workflow["jobs"]["properdocs"]
+    assert job["continue-on-error"] is True
+    runs = [" ".join(step.get("run", "").replace("\\\n", " ").split()) for step in job["steps"]]
+    [install] = [run for run in runs if "pdvenv/bin/python\" -m pip install" in run]
+    assert "--require-hashes -r .github/properdocs/requirements.lock" in install
+    [build] = [run for run in runs if "/bin/properdocs\" build" in run]
+    assert "--strict -f mkdocs.yml" in build and "--site-dir build/properdocs" in build
+    assert any(".venv/bin/mkdocs build --strict --site-dir build/mkdocs" in run for run in runs)
+    assert any("scripts/site_diff.py build/mkdocs build/properdocs" in run for run in runs)
+    pins = _hash_checked_requirements(PROPERDOCS_LOCK)
+    assert pins["properdocs"] == workflow["env"]["PROPERDOCS_VERSION"]
+    # The theme and plugins are the main lock's pins: the two builds differ by engine only.
+    main = _hash_checked_requirements(REPO_ROOT / "requirements.lock")
+    for name in ("mkdocs-material", "mkdocs-macros-plugin", "mkdocs-redirects", "jsonschema"):
+        assert pins[name] == main[name], name
 
 
 def test_the_lock_reader_refuses_a_requirement_without_a_hash(tmp_path: Path) -> None:

@@ -13,14 +13,13 @@ import random
 import re
 from collections.abc import Callable
 
+from support.scenarios import FaultCase
 from support.store import required_scopes
 from support.trap import Trap, closed_port
 
 from bc_scopes.fakestore.faults import Fault, FaultKind
 from bc_scopes.fakestore.server import FakeStore
 from bc_scopes.model import ScopeTable, load_scope_table
-
-from .support import FaultCase
 
 TABLE = load_scope_table()
 BASELINE = "no-fault-empty-204-v2-list"

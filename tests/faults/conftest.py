@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from support.scenarios import ScenarioRun, ScenarioRunner
 from support.shared import session_folder
 from support.store import STORE_HASH
 from support.trap import Trap
@@ -18,7 +19,6 @@ from bc_scopes.fakestore.server import FakeStore
 from bc_scopes.model import ScopeTable
 
 from .cases import CASES_BY_ID
-from .support import ScenarioRun, ScenarioRunner
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ import time
 
 import pytest
 from support.cli import FAST_POLICY
+from support.scenarios import ScenarioRun
 from support.truth import exit_code_for, wrong_claims
 
 from bc_scopes.checker.options import CheckOptions, RetryPolicy
@@ -30,7 +31,6 @@ from .cases import (
     combined_baseline_id,
     faulted_probes,
 )
-from .support import ScenarioRun
 
 PREFLIGHT = "/v2/time"
 

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from support.docs import copy_docs_project, run_strict_build
 from support.shared import made_once
 
-from bc_scopes.devtools.static_server import serve_directory
+from tools.static_server import serve_directory
 
 from .cases import hostile_render_document
 

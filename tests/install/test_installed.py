@@ -27,9 +27,9 @@ from support.store import EXACT_TOKEN, assert_store_unchanged, required_scopes, 
 from bc_scopes.checker.check import check
 from bc_scopes.checker.inputs import CheckInputs
 from bc_scopes.checker.secrets import Secret
-from bc_scopes.devtools.project import fenced_blocks
 from bc_scopes.fakestore.server import FakeStore
 from bc_scopes.model import ScopeTable
+from tools.project import fenced_blocks
 
 from .conftest import (
     Built,
@@ -79,13 +79,16 @@ def test_wheel_and_sdist_carry_the_table_equal_to_the_top_level_sources(built: B
         names = set(wheel.namelist())
         for name in ("scopes.yaml", "scopes.schema.json"):
             assert wheel.read(f"bc_scopes/data/{name}") == (REPO_ROOT / name).read_bytes()
-    assert not any(name.startswith("bc_scopes/devtools") for name in names)
+    # Repository tools (tools/: upstream watch, calibration, snapshot, probe audit) are
+    # never shipped, neither as a top-level package nor under bc_scopes.
+    assert not any(name.startswith(("tools/", "bc_scopes/devtools/")) for name in names)
+    assert not any(name.endswith("/probe_audit.py") for name in names)
     assert "bc_scopes/fakestore/routes.json" in names
     with tarfile.open(built.sdist) as sdist:
         members = {member.name.split("/", 1)[1] for member in sdist.getmembers() if "/" in
                    member.name}
     assert {"scopes.yaml", "scopes.schema.json", "setup.py", "requirements.lock"} <= members
-    assert not any(name.startswith(("bc_scopes/devtools", "tests/", "docs/")) for name in members)
+    assert not any(name.startswith(("tools/", "scripts/", "tests/", "docs/")) for name in members)
     print(f"wheel {built.wheel.name}: {built.wheel.stat().st_size:,} bytes")
     _assert_only_runtime_dependencies(built)
 
@@ -109,13 +112,13 @@ def _assert_only_runtime_dependencies(built: Built) -> None:
 
 def _assert_packaged_table_not_the_repository(installed: Installed) -> None:
     code = ("import bc_scopes.model as m, importlib.util as u; print(m.default_scopes_file()); "
-            "print(u.find_spec('bc_scopes.devtools'))")
+            "print(u.find_spec('tools'))")
     result = run([installed.python, "-c", code], cwd=installed.outside)
     assert result.returncode == 0, result.stderr
-    table_path, devtools = result.stdout.strip().splitlines()
+    table_path, tools_spec = result.stdout.strip().splitlines()
     assert Path(table_path).is_relative_to(installed.venv), table_path
     assert Path(table_path).read_bytes() == (REPO_ROOT / "scopes.yaml").read_bytes()
-    assert devtools == "None"
+    assert tools_spec == "None", "the repository's tools package is importable from the wheel"
 
 
 def test_the_page_leads_with_a_one_line_install_of_this_repository() -> None:

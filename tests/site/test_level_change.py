@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-
 from support.docs import REPO_ROOT, run_strict_build
 
 from bc_scopes.levels import level_label

@@ -4,7 +4,7 @@ Every entry is an address support may have sent to a merchant, or the checker ma
 print: a page relative to site_url, with or without a fragment. Each must still lead
 somewhere in the built site, through a mkdocs-redirects stub if the page moved.
 Every current public anchor must be registered, so the next change cannot drop one
-unnoticed. Parsing and redirect-following come from bc_scopes.devtools.anchors_registry, the
+unnoticed. Parsing and redirect-following come from tools.anchors_registry, the
 same code the CI guards use.
 """
 
@@ -14,11 +14,12 @@ import re
 from pathlib import Path
 
 import pytest
+from support.docs import REPO_ROOT
 
-from bc_scopes.devtools.anchors_registry import anchors_on_page, read_registry, split_entry
 from bc_scopes.troubleshooting import PROBLEMS
+from tools.anchors_registry import anchors_on_page, read_registry, split_entry
 
-REGISTRY = Path(__file__).resolve().parent.parent / "published-anchors.txt"
+REGISTRY = REPO_ROOT / "tests" / "published-anchors.txt"
 ENTRIES = read_registry(REGISTRY.read_text(encoding="utf-8"))
 ADD_THESE = "add these lines to tests/published-anchors.txt:\n"
 CHANGELOG_HEADING = re.compile(r"change-\d{4}-\d{2}-\d{2}(-\d+)?")

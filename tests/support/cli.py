@@ -15,7 +15,8 @@ import subprocess
 import sys
 import time
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
@@ -82,6 +83,40 @@ def run_cli(
             except Exception:  # an escaped exception is a finding; keep it to search it
                 escaped = traceback.format_exc()
     return CliResult(code, out.getvalue(), err.getvalue(), logs.getvalue(), escaped)
+
+
+class CheckRun(NamedTuple):
+    """One `bc-scopes check` run and the report files it wrote ("" when it wrote none)."""
+
+    result: CliResult
+    report_text: str
+    junit: str
+    step_summary: str
+
+
+def run_check(args: Sequence[str], env: Mapping[str, str | None], folder: Path,
+              policy: RetryPolicy | None = FAST_POLICY, outputs: bool = True) -> CheckRun:
+    """`bc-scopes check ARGS` in-process; with `outputs`, every report channel is switched on
+    (JSON, JUnit XML, the GitHub step summary) into `folder` and read back.
+
+    The one way the harness runs a check: the `check_cli` fixture and the fault scenarios
+    both come here, so a change to how a check is run is made once.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    json_path, junit_path, summary = (
+        folder / "report.json", folder / "junit.xml", folder / "summary.md"
+    )
+    argv = ["check", *args]
+    values = dict(env)
+    if outputs:
+        argv += ["--json", str(json_path), "--junit-xml", str(junit_path)]
+        values.setdefault("GITHUB_STEP_SUMMARY", str(summary))
+    result = run_cli(argv, values, policy)
+
+    def read(path: Path) -> str:
+        return path.read_text(encoding="utf-8") if path.exists() else ""
+
+    return CheckRun(result, read(json_path), read(junit_path), read(summary))
 
 
 # A shell that starts the suite in the background (`cmd &` without job control) makes it

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 import yaml
 
-from bc_scopes.devtools import project
+from tools import project
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = project.REPO_ROOT  # one definition, in tools/project.py
 DOCS_DIR = REPO_ROOT / "docs"
 SCOPES_FILE = REPO_ROOT / "scopes.yaml"
 # Everything `mkdocs build` reads. bc_scopes is deliberately NOT copied: the
@@ -40,7 +40,9 @@ class _NoAliasDumper(yaml.SafeDumper):
 
 def real_document() -> dict[str, Any]:
     """A fresh, mutable parse of the repository's scopes.yaml (the attacks start from real data)."""
-    return yaml.safe_load(SCOPES_FILE.read_text(encoding="utf-8"))
+    document = yaml.safe_load(SCOPES_FILE.read_text(encoding="utf-8"))
+    assert isinstance(document, dict), "scopes.yaml is not a mapping"
+    return document
 
 
 def dump_document(document: dict[str, Any]) -> str:

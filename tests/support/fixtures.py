@@ -2,8 +2,10 @@
 
 Like pytest-httpserver: one fake store per session (per xdist worker), cleared
 for each test; at teardown a test fails if any request would have changed
-data (a write answered 2xx, or any DELETE), unless it set
-`store.expect_mutations`.
+data (a write answered 2xx, or any DELETE), unless it is marked
+`@pytest.mark.expect_mutations` (it provokes a write on purpose, such as the
+safety stop's tests). That policy belongs to the tests, so it lives here and not
+in the shipped fake store.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pytest
 from bc_scopes.fakestore.server import FakeStore
 from bc_scopes.model import ScopeTable, load_scope_table
 
-from .cli import run_cli
+from .cli import run_check
 from .docs import SCOPES_FILE
 from .store import (
     EXACT_TOKEN,
@@ -43,14 +45,29 @@ def fake_store_server() -> Iterator[FakeStore]:
         yield server
 
 
+EXPECT_MUTATIONS = "expect_mutations"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{EXPECT_MUTATIONS}: the test provokes a data-changing request on purpose; "
+        "the store fixture then skips its never-mutate check")
+
+
 @pytest.fixture
-def store(fake_store_server: FakeStore, table: ScopeTable) -> Iterator[FakeStore]:
-    """The fake store, cleared, with the exact and the full-scope token granted."""
+def store(
+    fake_store_server: FakeStore, table: ScopeTable, request: pytest.FixtureRequest
+) -> Iterator[FakeStore]:
+    """The fake store, cleared, with the exact and the full-scope token granted.
+
+    At teardown, no request may have changed data, unless the test is marked
+    `expect_mutations`.
+    """
     fake_store_server.reset()
     fake_store_server.grant(EXACT_TOKEN, required_scopes(table))
     fake_store_server.grant(FULL_TOKEN, all_scopes(table))
     yield fake_store_server
-    if not fake_store_server.expect_mutations:
+    if request.node.get_closest_marker(EXPECT_MUTATIONS) is None:
         assert_store_unchanged(fake_store_server)
 
 
@@ -72,35 +89,21 @@ def check_cli(store: FakeStore, tmp_path: Path) -> Callable[..., CliRun]:
 
     def run(*args: str, env: dict[str, str | None] | None = None, outputs: bool = True) -> CliRun:
         counter["n"] += 1
-        folder = tmp_path / f"run{counter['n']}"
-        folder.mkdir()
         values: dict[str, str | None] = {
             "BIGCOMMERCE_STORE_HASH": STORE_HASH,
             "BIGCOMMERCE_API_URL": store.url,
             "BIGCOMMERCE_ACCESS_TOKEN": EXACT_TOKEN,
         }
-        argv = ["check", *args]
-        json_path, junit_path, summary_path = (
-            folder / "report.json", folder / "junit.xml", folder / "summary.md"
-        )
-        if outputs:
-            argv += ["--json", str(json_path), "--junit-xml", str(junit_path)]
-            values["GITHUB_STEP_SUMMARY"] = str(summary_path)
         values.update(env or {})
-        result = run_cli(argv, values)
-        assert not result.traceback, result.traceback
-
-        def read(path: Path) -> str | None:
-            return path.read_text() if path.exists() and path.stat().st_size else None
-
-        report_text = read(json_path)
+        ran = run_check(args, values, tmp_path / f"run{counter['n']}", outputs=outputs)
+        assert not ran.result.traceback, ran.result.traceback
         return CliRun(
-            code=result.code if result.code is not None else -1,
-            out=result.out,
-            err=result.err,
-            report=json.loads(report_text) if report_text else None,
-            junit=read(junit_path),
-            step_summary=read(summary_path),
+            code=ran.result.code if ran.result.code is not None else -1,
+            out=ran.result.out,
+            err=ran.result.err,
+            report=json.loads(ran.report_text) if ran.report_text else None,
+            junit=ran.junit or None,
+            step_summary=ran.step_summary or None,
         )
 
     return run

@@ -6,7 +6,9 @@ import re
 
 from support.docs import REPO_ROOT
 
-NAMED_PATH = re.compile(r"`?((?:bc_scopes|macros|tests|docs)/[A-Za-z0-9_./*-]*)`?")
+NAMED_PATH = re.compile(
+    r"`?((?:bc_scopes|macros|tests|docs|tools|scripts|\.github)/[A-Za-z0-9_./*-]*)`?"
+)
 
 
 def named_paths() -> set[str]:
@@ -32,3 +34,16 @@ def test_every_checker_module_is_named() -> None:
         if path.name != "__init__.py"
     }
     assert modules - paths == set()
+
+
+def test_every_repository_tool_is_named() -> None:
+    """tools/ is the new home of the repository-only code: each module has its row."""
+    paths = named_paths()
+    modules = {
+        path.relative_to(REPO_ROOT).as_posix()
+        for path in (REPO_ROOT / "tools").glob("*.py")
+        if path.name != "__init__.py"
+    }
+    assert len(modules) > 5
+    assert modules - paths == set()
+    assert "tools/upstream/" in paths

@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.docs import REPO_ROOT
 
 from bc_scopes.model import ScopeFileError, load_scope_table, parse_scope_table
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = REPO_ROOT / "tests" / "data"
 VALID_FILES = sorted((DATA / "valid").glob("*.yaml"))
 INVALID_FILES = sorted((DATA / "invalid").glob("*.yaml"))
 EXPECT_PREFIX = "# expect: "

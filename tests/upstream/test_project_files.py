@@ -6,9 +6,9 @@ import json
 
 from support.docs import REPO_ROOT
 
-from bc_scopes.devtools.upstream.baseline import load_baseline
-from bc_scopes.devtools.upstream.corrections import load_corrections
 from bc_scopes.model import load_scope_table
+from tools.upstream.baseline import load_baseline
+from tools.upstream.corrections import load_corrections
 
 CORRECTIONS = REPO_ROOT / "upstream" / "corrections.yaml"
 BASELINE = REPO_ROOT / "upstream" / "baseline.json"

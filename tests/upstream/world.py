@@ -16,7 +16,7 @@ from typing import Any
 
 from support.docs import dump_document, real_document
 
-from bc_scopes.devtools.upstream.watch import main
+from tools.upstream.watch import main
 
 KEPT_ROWS = ("carts", "themes", "customers-login")
 KEPT_NONE_ROWS = ("store-translations",)

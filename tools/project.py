@@ -1,4 +1,4 @@
-"""Copies of the guide's inputs, for tests and benchmarks that change them (repository only).
+"""The repository's root, and copies of the guide's inputs for tests and benchmarks.
 
 A copy holds everything `mkdocs build` reads, so a test can break the copy's
 scopes.yaml or pages and build it, and the repository stays as it is. bc_scopes itself
@@ -12,7 +12,9 @@ import re
 import shutil
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+# The one definition of the repository's root for everything outside the package: the
+# scripts, the tools and the tests (tests/support re-exports it).
+REPO_ROOT = Path(__file__).resolve().parents[1]
 DOCS_INPUTS = ("mkdocs.yml", "docs", "macros", "overrides", "scopes.yaml", "scopes.schema.json")
 _FENCE = re.compile(r"^(?P<indent> *)```(?P<lang>[\w-]*)\s*$")
 

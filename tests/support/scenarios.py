@@ -1,6 +1,7 @@
 """The fault scenarios' runner: one cached run of `bc-scopes check` per case.
 
-Every scenario runs the real `bc-scopes check` in-process (as tests/checker does) with
+Every scenario runs the real `bc-scopes check` through the harness's one CLI runner
+(`support.cli.run_cli`, as tests/checker does) with
 three distinct canary credentials, every report channel switched on and DEBUG logging
 captured. One run therefore answers three questions, each asked by its own test file:
 the verdicts (test_fault_matrix), the secrets (test_secrets_audit) and the store's
@@ -18,16 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from support.canaries import CANARY_CLIENT_ID, CANARY_CLIENT_SECRET, CANARY_TOKEN
-from support.cli import FAST_POLICY, run_cli
-from support.shared import locked
-from support.store import STORE_HASH, required_scopes
-from support.trap import Trap
-
 from bc_scopes.checker.options import RetryPolicy
 from bc_scopes.fakestore.faults import Fault
 from bc_scopes.fakestore.server import FakeStore, RecordedRequest
 from bc_scopes.model import ScopeTable
+
+from .canaries import CANARY_CLIENT_ID, CANARY_CLIENT_SECRET, CANARY_TOKEN
+from .cli import FAST_POLICY, run_check
+from .shared import locked
+from .store import STORE_HASH, required_scopes
+from .trap import Trap
 
 
 # scenarios ------------------------------------------------------------------------------
@@ -87,7 +88,9 @@ class ScenarioRun:
     @property
     def report(self) -> dict[str, Any]:
         assert self.report_text, f"{self.case.id}: no JSON report was written\n{self.err}"
-        return json.loads(self.report_text)
+        report = json.loads(self.report_text)
+        assert isinstance(report, dict), f"{self.case.id}: the JSON report is not an object"
+        return report
 
     def verdicts(self) -> dict[str, str]:
         return {entry["id"]: entry["verdict"] for entry in self.report["scopes"]}
@@ -146,44 +149,33 @@ class ScenarioRunner:
         case.setup(store)
         for fault in case.faults(trap):
             store.add_fault(fault)
-        folder = self.folder / case.id
-        folder.mkdir(parents=True)
-        json_path, junit_path, summary = (
-            folder / "report.json", folder / "junit.xml", folder / "summary.md"
-        )
         env: dict[str, str | None] = {
             "BIGCOMMERCE_STORE_HASH": STORE_HASH,
             "BIGCOMMERCE_API_URL": store.url,
             "BIGCOMMERCE_ACCESS_TOKEN": CANARY_TOKEN,
             "BIGCOMMERCE_CLIENT_ID": CANARY_CLIENT_ID,
             "BIGCOMMERCE_CLIENT_SECRET": CANARY_CLIENT_SECRET,
-            "GITHUB_STEP_SUMMARY": str(summary),
         }
         if case.env is not None:
             env.update(case.env(store, trap))
-        argv = ["check", "--json", str(json_path), "--junit-xml", str(junit_path), *case.args]
         connections_before = trap.connections
         received_before = len(trap.received)
         started = time.monotonic()
         policy = FAST_POLICY if case.fast else RetryPolicy()
-        code, out, err, logs, escaped = run_cli(argv, env, policy)
+        ran = run_check(case.args, env, self.folder / case.id, policy)
         seconds = time.monotonic() - started
         # Drain the connections an answer-less fault keeps open, then read the records.
         time.sleep(0.02)
-
-        def read(path: Path) -> str:
-            return path.read_text(encoding="utf-8") if path.exists() else ""
-
         return ScenarioRun(
             case=case,
-            code=code,
-            out=out,
-            err=err,
-            logs=logs,
-            traceback=escaped,
-            report_text=read(json_path),
-            junit=read(junit_path),
-            step_summary=read(summary),
+            code=ran.result.code,
+            out=ran.result.out,
+            err=ran.result.err,
+            logs=ran.result.logs,
+            traceback=ran.result.traceback,
+            report_text=ran.report_text,
+            junit=ran.junit,
+            step_summary=ran.step_summary,
             requests=store.requests,
             trap_connections=trap.connections - connections_before,
             trap_received=trap.received[received_before:],

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bc_scopes.fakestore.routes import ROUTES_FILE, RouteTable
-from bc_scopes.model import REPO_ROOT, ScopeFileError, ScopeTable, load_scope_table
+from bc_scopes.model import ScopeFileError, ScopeTable, load_scope_table
+from tools.project import REPO_ROOT
 
 from .accounts import read_accounts
 from .baseline import build_baseline, load_baseline, render_baseline
