@@ -14,7 +14,7 @@ import tempfile
 from typing import IO, Any
 from xml.sax.saxutils import quoteattr
 
-from bc_scopes.checker.batch import BatchSummary, StoreOutcome
+from bc_scopes.checker.batch_results import BatchSummary, StoreOutcome
 from bc_scopes.checker.formats import json as json_format
 from bc_scopes.checker.formats import junit, markdown
 from bc_scopes.checker.outputs import OutputFiles

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import IO
 
 from bc_scopes import exitcodes
-from bc_scopes.checker.batch import StoreOutcome
+from bc_scopes.checker.batch_results import StoreOutcome
 from bc_scopes.checker.formats.text import not_ready_line, store_line
 
 REDRAW_EVERY = 0.1  # seconds: at most 10 redraws a second

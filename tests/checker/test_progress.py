@@ -6,7 +6,7 @@ import io
 import re
 
 from bc_scopes import exitcodes
-from bc_scopes.checker.batch import StoreOutcome
+from bc_scopes.checker.batch_results import StoreOutcome
 from bc_scopes.checker.progress import LiveProgress, PlainProgress
 from bc_scopes.checker.stores_file import StoreEntry
 

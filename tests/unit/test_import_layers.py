@@ -26,24 +26,31 @@ from support.docs import REPO_ROOT
 VOCABULARY = "vocabulary"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # One home for each fact; imports nothing above it.
-    (VOCABULARY, ("bc_scopes.exitcodes", "bc_scopes.levels", "bc_scopes.files",
-                  "bc_scopes.troubleshooting", "bc_scopes.model")),
+    (VOCABULARY, ("bc_scopes.errors", "bc_scopes.exitcodes", "bc_scopes.levels",
+                  "bc_scopes.files", "bc_scopes.troubleshooting", "bc_scopes.probe_safety",
+                  "bc_scopes.model")),
     # The checker, bottom up: what the user gave; the plain results (no HTTP); the report
-    # formats; one store's wire; a whole run.
+    # formats; one store's wire (with the pool and the run guard every request passes);
+    # a whole run.
     ("checker: inputs", ("bc_scopes.checker.secrets", "bc_scopes.checker.storehash",
                          "bc_scopes.checker.options", "bc_scopes.checker.redact",
-                         "bc_scopes.checker.inputs", "bc_scopes.checker.outputs")),
+                         "bc_scopes.checker.inputs", "bc_scopes.checker.credentials_file",
+                         "bc_scopes.checker.stores_file", "bc_scopes.checker.outputs")),
     ("checker: results", ("bc_scopes.checker.evidence", "bc_scopes.checker.verdicts",
-                          "bc_scopes.checker.report")),
-    ("checker: formats", ("bc_scopes.checker.render", "bc_scopes.checker.junit",
-                          "bc_scopes.checker.formats")),
-    ("checker: wire", ("bc_scopes.checker.rate_gate", "bc_scopes.checker.client",
-                       "bc_scopes.checker.probes")),
-    ("checker: run", ("bc_scopes.checker.workers", "bc_scopes.checker.check",
-                      "bc_scopes.checker.batch")),
+                          "bc_scopes.checker.open_questions", "bc_scopes.checker.report",
+                          "bc_scopes.checker.batch_results")),
+    ("checker: formats", ("bc_scopes.checker.formats", "bc_scopes.checker.formats.wording",
+                          "bc_scopes.checker.formats.text", "bc_scopes.checker.formats.json",
+                          "bc_scopes.checker.formats.markdown",
+                          "bc_scopes.checker.formats.junit")),
+    ("checker: wire", ("bc_scopes.checker.workers", "bc_scopes.checker.hooks",
+                       "bc_scopes.checker.rate_gate", "bc_scopes.checker.graphql_probe",
+                       "bc_scopes.checker.client", "bc_scopes.checker.probes")),
+    ("checker: run", ("bc_scopes.checker.check", "bc_scopes.checker.batch",
+                      "bc_scopes.checker.batch_outputs")),
     # Thin fronts: gather inputs, call check(), render.
     ("fronts", ("bc_scopes.checker.cli", "bc_scopes.checker.plugin", "bc_scopes.checker.demo",
-                "bc_scopes.checker.progress")),
+                "bc_scopes.checker.progress", "bc_scopes.checker.countdown")),
     # `from bc_scopes import check, ...`: the lazily loaded public names, above everything.
     ("public API", ("bc_scopes",)),
 )
@@ -59,20 +66,7 @@ BRANCHES: dict[str, tuple[str, tuple[str, ...]]] = {
 FRONTS_MAY_ALSO_IMPORT = {"fakestore"}
 OUTSIDE_THE_PACKAGE = ("tools", "tests", "scripts", "support", "macros")
 
-KNOWN_BREACHES: dict[tuple[str, str], str] = {
-    # issue 19, core engineer: the evidence types (outcome, probe key, probe result,
-    # preflight) move out of probes.py into checker/evidence.py. Delete these two then.
-    ("bc_scopes.checker.verdicts", "bc_scopes.checker.probes"):
-        "verdicts reads ProbeResult/Outcome from probes.py, which also holds HTTP",
-    ("bc_scopes.checker.report", "bc_scopes.checker.probes"):
-        "report reads Preflight/ProbeResult from probes.py, which also holds HTTP",
-    # issue 19, core engineer: formats/ with report(r) and batch(b) each, over result types
-    # that do not live in batch.py. Delete these two then.
-    ("bc_scopes.checker.render", "bc_scopes.checker.batch"):
-        "render imports batch (and so check, client, requests) for the batch result types",
-    ("bc_scopes.checker.junit", "bc_scopes.checker.batch"):
-        "junit imports batch for the batch result types",
-}
+KNOWN_BREACHES: dict[tuple[str, str], str] = {}
 
 
 # --- reading the imports ----------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bc_scopes import __version__, exitcodes
-from bc_scopes.checker.batch import BatchSummary, StoreOutcome
+from bc_scopes.checker.batch_results import BatchSummary, StoreOutcome
 from bc_scopes.checker.formats.wording import (
     diagnosis,
     every_checkable_row_missing,

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 
-from bc_scopes.checker.batch import StoreOutcome
+from bc_scopes.checker.batch_results import StoreOutcome
 from bc_scopes.checker.evidence import SafetyEvent
 from bc_scopes.checker.formats.wording import fix_for
 from bc_scopes.checker.redact import printable

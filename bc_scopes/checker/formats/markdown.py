@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from bc_scopes import __version__, exitcodes
-from bc_scopes.checker.batch import BatchSummary, StoreOutcome
+from bc_scopes.checker.batch_results import BatchSummary, StoreOutcome
 from bc_scopes.checker.formats.text import entries_named, store_problem
 from bc_scopes.checker.formats.wording import (
     EXIT_WORDS,

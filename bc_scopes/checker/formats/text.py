@@ -14,7 +14,7 @@ from __future__ import annotations
 import textwrap
 
 from bc_scopes import __version__, exitcodes
-from bc_scopes.checker.batch import BatchSummary, StoreOutcome
+from bc_scopes.checker.batch_results import BatchSummary, StoreOutcome
 from bc_scopes.checker.formats.wording import (
     EXIT_WORDS,
     change_line,
