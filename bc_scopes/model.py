@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from bc_scopes import probe_safety
 from bc_scopes.files import UnreadableFile, read_at_most
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -404,6 +405,29 @@ def _check_semantics(document: dict[str, Any], source: str) -> None:
                         raise ScopeFileError(
                             f"{source}: {where}: a write probe needs a body that cannot succeed."
                         )
+                    _check_write_probe(probe, source, where)
+
+
+def _check_write_probe(probe: dict[str, Any], source: str, where: str) -> None:
+    """A write probe must be proven to fail before anything is sent (probe_safety.py)."""
+    if probe["method"] == "GET":
+        return
+    problem = probe_safety.write_probe_problem(probe["method"], probe["path"], probe["body"])
+    if problem:
+        raise ScopeFileError(
+            f"{source}: {where} ({probe['method']} {probe['path']}): {problem}."
+        )
+
+
+def _refuse_non_json(document: Any, source: str) -> None:
+    """Every value must be plain JSON: a probe body is sent as JSON, mid-run."""
+    found = probe_safety.non_json_value(document)
+    if found:
+        where, problem = found
+        raise ScopeFileError(
+            f"{source}: {_describe_location(document, list(where))}: {problem}. Write plain "
+            "values (text, numbers, true/false, lists and mappings with text keys)."
+        )
 
 
 def _check_opener(document: dict[str, Any], text: str, source: str, where: str) -> None:
@@ -491,6 +515,7 @@ def parse_scope_table(text: str, source: str = "scopes.yaml") -> ScopeTable:
             "a scope table is never this big."
         )
     document = parse_yaml_text(text, source)
+    _refuse_non_json(document, source)
     validate_document(document, source)
     _check_semantics(document, source)
     return _build(document, source)
