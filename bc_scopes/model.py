@@ -62,6 +62,11 @@ class Probe:
     # Rows whose scope also opens the route. An ambiguous grant becomes
     # evidence once each of them is proven below that level.
     also_opened_by: tuple[Opener, ...] = ()
+    # An unsettled question (its number on the calibration page) and the rows one of
+    # BigCommerce's sources says may also open the route. Not evidence either way: a
+    # grant while the token holds one of them gets a note in the report.
+    open_question: int | None = None
+    may_be_opened_by: tuple[Opener, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,12 +121,17 @@ class GuideLinks:
     site_url: str
     scopes_page: str
     troubleshooting_page: str
+    calibration_page: str = "maintainers/calibrate/"
 
     def row_url(self, row_id: str) -> str:
         return f"{self.site_url}{self.scopes_page}#{ROW_ANCHOR_PREFIX}{row_id}"
 
     def troubleshooting_url(self, anchor: str) -> str:
         return f"{self.site_url}{self.troubleshooting_page}#{anchor}"
+
+    def calibration_url(self) -> str:
+        """Where the open questions about BigCommerce's sources are listed, by number."""
+        return f"{self.site_url}{self.calibration_page}#open-questions"
 
 
 @dataclass(frozen=True)
@@ -397,7 +407,10 @@ def _check_semantics(document: dict[str, Any], source: str) -> None:
                             f"{source}: {where}: level '{probe['level']}' must be one of the row's "
                             "levels above its lowest."
                         )
-                    for opener in probe.get("also_opened_by", []):
+                    openers = probe.get("also_opened_by", []) + probe.get(
+                        "open_question", {}
+                    ).get("may_be_opened_by", [])
+                    for opener in openers:
                         _check_opener(document, opener, source, where)
                     if probe["method"] == "GET" and "body" in probe:
                         raise ScopeFileError(f"{source}: {where}: a GET probe cannot have a body.")
@@ -451,17 +464,20 @@ def _check_opener(document: dict[str, Any], text: str, source: str, where: str) 
 
 
 def _probes(entry: dict[str, Any]) -> tuple[Probe, ...]:
-    return tuple(
-        Probe(
-            **{
-                **probe,
-                "also_opened_by": tuple(
-                    Opener.parse(text) for text in probe.get("also_opened_by", ())
-                ),
-            }
-        )
-        for probe in entry.get("probes", [])
-    )
+    probes = []
+    for probe in entry.get("probes", []):
+        fields = {key: value for key, value in probe.items()
+                  if key not in ("open_question", "also_opened_by")}
+        question = probe.get("open_question") or {}
+        probes.append(Probe(
+            **fields,
+            also_opened_by=tuple(Opener.parse(text) for text in probe.get("also_opened_by", ())),
+            open_question=question.get("number"),
+            may_be_opened_by=tuple(
+                Opener.parse(text) for text in question.get("may_be_opened_by", ())
+            ),
+        ))
+    return tuple(probes)
 
 
 def _build(document: dict[str, Any], source: str) -> ScopeTable:

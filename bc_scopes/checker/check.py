@@ -12,6 +12,7 @@ import threading
 
 from bc_scopes.checker.client import BigCommerceClient
 from bc_scopes.checker.inputs import CheckInputs, token_warnings
+from bc_scopes.checker.open_questions import open_question_notes
 from bc_scopes.checker.options import CheckOptions
 from bc_scopes.checker.probes import run_check
 from bc_scopes.checker.redact import Redactor
@@ -93,6 +94,6 @@ def check(
         safety_stop=SafetyEvent(stop.method, stop.path, stop.status) if stop else None,
         requests_sent=run.requests_sent,
         strict=options.strict,
-        notes=credential_notes(inputs),
+        notes=credential_notes(inputs) + open_question_notes(table, verdicts),
         target_label=options.target_label,
     )
