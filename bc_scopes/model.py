@@ -412,6 +412,9 @@ def _check_semantics(document: dict[str, Any], source: str) -> None:
                     ).get("may_be_opened_by", [])
                     for opener in openers:
                         _check_opener(document, opener, source, where)
+                    if probe["path"] == probe_safety.GRAPHQL_PATH:
+                        _check_graphql_probe(probe, source, where)
+                        continue
                     if probe["method"] == "GET" and "body" in probe:
                         raise ScopeFileError(f"{source}: {where}: a GET probe cannot have a body.")
                     if probe["method"] != "GET" and "body" not in probe:
@@ -430,6 +433,13 @@ def _check_write_probe(probe: dict[str, Any], source: str, where: str) -> None:
         raise ScopeFileError(
             f"{source}: {where} ({probe['method']} {probe['path']}): {problem}."
         )
+
+
+def _check_graphql_probe(probe: dict[str, Any], source: str, where: str) -> None:
+    """A GraphQL probe is a fixed read-only query: never a mutation or subscription."""
+    problem = probe_safety.graphql_read_problem(probe["method"], probe.get("body"))
+    if problem:
+        raise ScopeFileError(f"{source}: {where} (GraphQL): {problem}.")
 
 
 def _refuse_non_json(document: Any, source: str) -> None:

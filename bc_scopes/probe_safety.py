@@ -28,6 +28,7 @@ non-text key): `json.dumps` would fail on them mid-run, after other requests wer
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from bc_scopes.fakestore.routes import BodyRule, Route, RouteTable, default_route_table
@@ -175,3 +176,34 @@ def write_probe_problem(
         "ways, one of which still holds if every id exists and a PUT is a partial update "
         f"(found: {found or 'none'})"
     )
+
+
+# GraphQL: a read-only query is the one POST that is not a write ------------------------
+GRAPHQL_PATH = "/graphql"  # below /stores/{hash}: the GraphQL Admin API
+_NOT_A_READ = re.compile(r"mutation|subscription", re.IGNORECASE)
+
+
+def graphql_query_problem(document: Any) -> str | None:
+    """Why a GraphQL document is not a fixed read-only query, or None.
+
+    Strict on purpose: the words `mutation` and `subscription` are refused anywhere,
+    even inside a string or a comment, and the document must be an operation that
+    starts with `query` (or the `{` shorthand for one).
+    """
+    if not isinstance(document, str) or not document.strip():
+        return "a GraphQL probe's body needs a query text"
+    if _NOT_A_READ.search(document):
+        return "a GraphQL probe may only read: 'mutation' and 'subscription' are refused"
+    start = document.lstrip()
+    if not (start.startswith("query") or start.startswith("{")):
+        return "a GraphQL probe's document must start with 'query' or '{'"
+    return None
+
+
+def graphql_read_problem(method: str, body: Any) -> str | None:
+    """Why a request to /graphql is not a read-only query, or None (see the client)."""
+    if method != "POST":
+        return "a GraphQL probe is a POST"
+    if not isinstance(body, dict) or set(body) != {"query"}:
+        return "a GraphQL probe's body is exactly {query: <a fixed query>}"
+    return graphql_query_problem(body["query"])

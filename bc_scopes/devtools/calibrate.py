@@ -28,6 +28,7 @@ from bc_scopes.checker.probes import Outcome, classify, unique_probes
 from bc_scopes.checker.redact import Redactor
 from bc_scopes.checker.secrets import Secret
 from bc_scopes.model import ScopeTable
+from bc_scopes.probe_safety import GRAPHQL_PATH
 
 
 @dataclass(frozen=True)
@@ -133,12 +134,27 @@ def _entry(token: str, answer: Answer, body: Any, why: str, redactor: Redactor) 
     if isinstance(title, str) and title:
         entry["title"] = scrub(title, redactor)[:200]
     entry["proves"] = result.outcome.value
+    payload = answer.payload if isinstance(answer.payload, dict) else {}
+    graphql_body = "data" in payload or isinstance(payload.get("errors"), list)
+    if answer.path == GRAPHQL_PATH and graphql_body:  # keep the shape, never the data
+        entry["graphql"] = graphql_shape(answer.payload)
     if result.outcome is Outcome.DENIED:
         entry["scope_denied"] = True
     headers = {name: value for name, value in answer.headers.items() if name.startswith("X-")}
     if headers:
         entry["headers"] = headers
     return entry
+
+
+def graphql_shape(payload: Any) -> str:
+    """"data", "scope-error" or "other-error": what a GraphQL answer held, not the data."""
+    errors = payload.get("errors") if isinstance(payload, dict) else None
+    if not errors:
+        return "data" if isinstance(payload, dict) and payload.get("data") else "other-error"
+    messages = [e.get("message", "") for e in errors if isinstance(e, dict)]
+    scope = all(str(m).replace("\u2019", "'").lower().startswith("you don't have a required "
+                                                                 "scope") for m in messages)
+    return "scope-error" if messages and scope else "other-error"
 
 
 def calibrate(

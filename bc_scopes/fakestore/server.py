@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from bc_scopes.fakestore import responses
+from bc_scopes.fakestore import graphql, responses
 from bc_scopes.fakestore.faults import Fault, FaultKind
 from bc_scopes.fakestore.readings import METAFIELDS_ACCESS_SCOPES, Reading
 from bc_scopes.fakestore.routes import Route, RouteTable, default_route_table
@@ -241,6 +241,9 @@ class FakeStore:
                 return 403, responses.missing_scope()
             return self.unknown_store_status, responses.not_found()
         api_path = "/" + parts[3]
+        if api_path == "/graphql" and method == "POST":
+            status, payload, _writes = graphql.answer(body, scopes)
+            return status, payload
         route = self.routes.match(method, api_path)
         if route is None:
             if self.routes.path_exists(api_path):
@@ -347,7 +350,9 @@ class _Handler(BaseHTTPRequestHandler):
         accept = accept_writes and self.command in WRITE_METHODS
         status, payload = store.decide(self.command, split.path, token, body, accept)
         if self.command in WRITE_METHODS and 200 <= status < 300:
-            record.mutation = True
+            # A GraphQL query is a read; a GraphQL mutation that got through is a change.
+            record.mutation = record.api_path != "/graphql" or graphql.answer(
+                body, frozenset(graphql.READ_SCOPES | graphql.WRITE_SCOPES))[2]
         self._send(record, status, payload, rate_headers)
 
     def _apply_fault(self, fault: Fault, record: RecordedRequest) -> bool:

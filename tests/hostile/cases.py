@@ -247,6 +247,18 @@ INVALID_FILES: tuple[InvalidFile, ...] = (
         _raw(_replace_once("body: {settings: not-a-list}", 'body: {1: a, "b": c}')),
         ("key 1", "not text"),
     ),
+    InvalidFile(
+        "graphql-probe-that-mutates",
+        _raw(_replace_once("query: 'query BcScopesTranslationsProbe {",
+                           "query: 'mutation BcScopesTranslationsProbe {")),
+        ("store-translations", "GraphQL", "may only read"),
+    ),
+    InvalidFile(
+        "graphql-probe-with-variables",
+        _raw(_replace_once("first: 1) { edges { node { resourceId } } } } }'}",
+                           "first: 1) { edges { node { resourceId } } } } }', variables: {}}")),
+        ("store-translations", "GraphQL", "exactly {query"),
+    ),
     InvalidFile("empty-file", lambda: b"", ("top level",)),
     InvalidFile("a-list-not-a-mapping", lambda: b"- id: orders\n", ("top level",)),
 )

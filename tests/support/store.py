@@ -32,7 +32,7 @@ def required_scopes(table: ScopeTable) -> set[str]:
 def all_scopes(table: ScopeTable) -> set[str]:
     """Every scope the fake store or the table knows: a token with every box ticked."""
     found = set(default_route_table().all_scopes())
-    for row in table.rows:
+    for row in table.all_rows:
         found.update(row.scope_strings.values())
     return found
 
