@@ -146,6 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         check.add_argument(flag, metavar="FILE", help=f"read {what} from FILE")
     check.add_argument(
+        "--credentials-file", metavar="FILE", help="the .txt file BigCommerce downloaded when "
+        "the API account was saved (token, client id and secret, API path)",
+    )
+    check.add_argument(
         "--scopes-file", metavar="FILE", help="scope table (default: the bundled scopes.yaml)"
     )
     add_check_options(check, ("timeout", "deadline"))
@@ -294,6 +298,7 @@ def command_check(args: argparse.Namespace, policy: RetryPolicy | None) -> int:
             client_id_file=args.client_id_file,
             client_secret_file=args.client_secret_file,
             prompt=_prompt_for_token if sys.stdin is not None and sys.stdin.isatty() else None,
+            credentials_file=args.credentials_file,
         )
         outputs = _open_outputs(args, os.environ)
     except (InputError, ScopeFileError, OptionError) as error:
