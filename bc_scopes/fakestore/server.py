@@ -96,7 +96,7 @@ class FakeStore:
 
     def __init__(
         self,
-        store_hash: str = "abc123",
+        store_hash: str = "x4k9m2q7",
         routes: RouteTable | None = None,
         unknown_store_status: int = 403,
         quota: int = 10_000,
