@@ -7,6 +7,7 @@ keeps no secret or store hash, meets the pass criteria, and its recording replay
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import yaml
@@ -60,3 +61,17 @@ def test_a_token_variable_that_is_not_set_is_refused_with_exit_2(tmp_path: Path,
         environ={},
     )
     assert code == 2 and "CAL_MISSING" in capsys.readouterr().err
+
+
+def test_the_calibration_page_lists_every_open_question_in_rank_order():
+    """docs/maintainers/calibrate.md numbers the questions as the kit ranks them; the
+    checker's report links there by number (open question 1 is the payment tokens one)."""
+    page = (REPO_ROOT / "docs" / "maintainers" / "calibrate.md").read_text(encoding="utf-8")
+    section = page.split("## Open questions", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^\| (\d+) \| `([a-z0-9-]+)`", section, flags=re.MULTILINE)
+    assert [(int(n), name) for n, name in listed] == [
+        (number, q.name) for number, q in enumerate(OPEN_QUESTIONS, start=1)
+    ]
+    assert OPEN_QUESTIONS[0].name == "payment-token-get-methods"
+    stakes = [(not q.fails_a_correct_token, -q.verdicts_at_stake) for q in OPEN_QUESTIONS]
+    assert stakes == sorted(stakes)
