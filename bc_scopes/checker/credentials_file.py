@@ -25,8 +25,9 @@ from bc_scopes.checker.secrets import RedactedText, Secret
 from bc_scopes.files import UnreadableFile, read_at_most
 
 MAX_CREDENTIALS_FILE_BYTES = 4096  # the cap of every credential file (inputs.py)
-# label (letters and spaces), a colon, the value; surrounding blanks ignored
-_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]*?)\s*:\s*(.*?)\s*$")
+# A label: letters and spaces, before the line's first colon. Only the label is ever
+# matched, so no match object in a traceback's locals holds a value.
+_LABEL = re.compile(r"^[A-Za-z][A-Za-z ]*$")
 _FIELDS = {
     "access token": "access_token",
     "client id": "client_id",
@@ -55,13 +56,16 @@ class Credentials:
 
 def parse_credentials_text(text: str, source: str) -> Credentials:
     """The values of a credentials file's text (any label order and case; CRLF or LF)."""
+    text = RedactedText(text)  # rebinding the argument hides the caller's plain copy here
     found: dict[str, str] = {}
-    for line in text.splitlines():
-        match = _LINE.match(line)
-        if match is None:
+    # Every line and value stays RedactedText: a traceback shown with its locals
+    # (`pytest -l`, a crash report) prints none of them.
+    for line in map(RedactedText, text.splitlines()):
+        label = line.partition(":")[0].strip()
+        if ":" not in line or not _LABEL.match(label):
             continue
-        field = _FIELDS.get(" ".join(match.group(1).lower().split()))
-        value = RedactedText(match.group(2))
+        field = _FIELDS.get(" ".join(label.lower().split()))
+        value = RedactedText(line.partition(":")[2].strip())
         if field is None or not value:
             continue
         if field in found and found[field] != value:

@@ -114,3 +114,19 @@ def test_a_bad_token_in_the_file_is_named_by_the_file_not_a_variable(tmp_path):
     with pytest.raises(InputError, match="from .*creds.txt.*quotes") as refusal:
         resolve_inputs({}, credentials_file=str(path))
     assert "quoted0000token" not in str(refusal.value)
+
+
+def test_no_local_of_the_parser_shows_a_value_in_a_traceback():
+    """A crash report or `pytest -l` prints each frame's locals: none may hold a value."""
+    text = f"ACCESS TOKEN: {CANARY_TOKEN}\nCLIENT SECRET: {CANARY_CLIENT_SECRET}\n" \
+           f"access token: {CANARY_TOKEN}x\n"
+    with pytest.raises(CredentialsFileError) as refusal:
+        parse_credentials_text(text, "F")
+    shown = []
+    traceback = refusal.tb
+    while traceback is not None:
+        frame = traceback.tb_frame
+        if Path(frame.f_code.co_filename).name == "credentials_file.py":  # the module only
+            shown += [repr(value) for value in frame.f_locals.values()]
+        traceback = traceback.tb_next
+    assert shown and leaks_in({"locals": "\n".join(shown)}) == []
