@@ -125,6 +125,25 @@ BODY_CONSTRAINTS: dict[tuple[str, str], list[dict[str, Any]]] = {
         # inventory.v3.yml:493-497 (settings is an array)
         {"field": "settings", "type": "array"},
     ],
+    # Routes only the calibration kit writes to (bc_scopes/devtools/calibrate.py).
+    ("PUT", "/v3/orders/{order_id}/metafields/{metafield_id}"): [
+        # orders.v3.yml:3207-3211 (MetafieldPut, all of MetafieldBase_Post :3121):
+        # permission_set enum (:3127-3144), key at least one character (:3152-3156)
+        {"field": "permission_set",
+         "enum": ["app_only", "read", "write", "read_and_sf_access", "write_and_sf_access"]},
+        {"field": "key", "min_length": 1},
+    ],
+    ("PUT", "/v3/customers/{customerId}/metafields/{metafieldId}"): [
+        # customers.v3.yml:4967 (MetafieldBase_Put): permission_set enum (:4973-4990), key
+        # at least one character (:4998-5002)
+        {"field": "permission_set",
+         "enum": ["app_only", "read", "write", "read_and_sf_access", "write_and_sf_access"]},
+        {"field": "key", "min_length": 1},
+    ],
+    ("POST", "/v3/customers"): [
+        # customers.v3.yml:3456-3463 (customer_Post: email is text of at least 3 characters)
+        {"field": "[].email", "type": "string"},
+    ],
 }
 
 # Exact bodies a real store was recorded refusing on a route (status, where recorded).

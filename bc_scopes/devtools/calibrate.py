@@ -117,17 +117,19 @@ _QUESTIONS: tuple[Question, ...] = (
         "read-only scopes GET and HEAD only.",
     ),
     Question(
-        "order-metafields-write", "PUT", "/v3/orders/999999999/metafields/999999999", {},
+        "order-metafields-write", "PUT", "/v3/orders/999999999/metafields/999999999",
+        {"permission_set": "not_a_permission_set", "key": ""},
         "Does Order transactions at Modify open order metafields? Only the whole-file table "
         "(orders.v3.yml:4051-4056) ties them to it.",
     ),
     Question(
-        "customer-metafields-write", "PUT", "/v3/customers/999999999/metafields/999999999", {},
+        "customer-metafields-write", "PUT", "/v3/customers/999999999/metafields/999999999",
+        {"permission_set": "not_a_permission_set", "key": ""},
         "Does Stored payment instruments at Modify open customer metafields? Only the "
         "whole-file table (customers.v3.yml:3191-3194) ties them to it.",
     ),
     Question(
-        "customer-create", "POST", "/v3/customers", {},
+        "customer-create", "POST", "/v3/customers", [{"email": 0}],
         "Does Stored payment instruments at Modify open customer creation? "
         "customers.v3.yml:3191-3194 says yes; api-accounts.mdx:238-239 names only "
         "Stored Instruments.",

@@ -16,6 +16,7 @@ from support.store import STORE_HASH, all_scopes
 
 from bc_scopes.devtools.calibrate import OPEN_QUESTIONS
 from bc_scopes.devtools.recordings import classifier_problems, fake_store_problems, load_recording
+from bc_scopes.probe_safety import GRAPHQL_PATH, graphql_read_problem, write_probe_problem
 
 FULL = "calibrationfull000000000000001"
 NONE = "calibrationnone000000000000002"
@@ -75,3 +76,20 @@ def test_the_calibration_page_lists_every_open_question_in_rank_order():
     assert OPEN_QUESTIONS[0].name == "payment-token-get-methods"
     stakes = [(not q.fails_a_correct_token, -q.verdicts_at_stake) for q in OPEN_QUESTIONS]
     assert stakes == sorted(stakes)
+
+
+# A search that changes nothing whatever its body (pickup_options.v3.yml:30); errata.md.
+READS_SENT_AS_POST = {"pickup-options-search"}
+
+
+def test_every_write_the_kit_sends_is_proven_to_fail_like_a_probe():
+    """The kit sends to a real sandbox store: its writes meet the rule the model holds every
+    write probe to (bc_scopes/probe_safety.py), and its GraphQL request is a read."""
+    for question in OPEN_QUESTIONS:
+        if question.method == "GET" or question.name in READS_SENT_AS_POST:
+            continue
+        if question.path == GRAPHQL_PATH:
+            assert graphql_read_problem(question.method, question.body) is None
+            continue
+        problem = write_probe_problem(question.method, question.path, question.body)
+        assert problem is None, (question.name, problem)
