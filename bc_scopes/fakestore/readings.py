@@ -24,6 +24,10 @@ class Reading(StrEnum):
     METAFIELDS_ACCESS_OPENS_METAFIELD_ROUTES = "metafields-access-opens-metafield-routes"
     # GET /v2/time, in the same spec, needs no scope (recorded); /v2/store may be the same.
     V2_STORE_NEEDS_NO_SCOPE = "v2-store-needs-no-scope"
+    # v2 documents refusing read-only fields ("cannot be written to", shipping.v2.yml:2073,
+    # orders.v2.oas2.yml:999) but nowhere that it checks a value's type or enum: a lenient
+    # v2 server could cast "not-a-status" or ignore it. Only read-only fields stop a v2 write.
+    V2_VALUES_UNCHECKED = "v2-values-unchecked"
 
 
 METAFIELDS_ACCESS_SCOPES = frozenset({"store_metafield_write", "store_metafield_write_all"})

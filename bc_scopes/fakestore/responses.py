@@ -74,10 +74,16 @@ def _breaks(constraint: dict[str, Any], value: Any, ids_exist: bool = False) -> 
     return False
 
 
-def constraint_problems(rule: BodyRule, body: Any, ids_exist: bool = False) -> dict[str, str]:
-    """Fields that break a rule of the reference (wrong enum value, type, minimum, id)."""
+def constraint_problems(
+    rule: BodyRule, body: Any, ids_exist: bool = False, values_unchecked: bool = False,
+) -> dict[str, str]:
+    """Fields that break a rule of the reference (wrong enum value, type, minimum, id).
+
+    `values_unchecked` keeps only the read-only and id rules (a lenient server)."""
     problems = {}
     for constraint in rule.constraints:
+        if values_unchecked and not {"read_only", "exists"} & set(constraint):
+            continue
         for value in _values_at(body, constraint["field"]):
             if _breaks(constraint, value, ids_exist):
                 reason = "cannot be written to" if "read_only" in constraint else "is invalid"
@@ -87,6 +93,7 @@ def constraint_problems(rule: BodyRule, body: Any, ids_exist: bool = False) -> d
 
 def validation_problems(
     rule: BodyRule | None, raw_body: bytes, partial: bool = False, ids_exist: bool = False,
+    values_unchecked: bool = False,
 ) -> dict[str, str]:
     """Why a write body would be refused by BigCommerce's validation (empty: it passes).
 
@@ -114,7 +121,7 @@ def validation_problems(
             if not any(all(name in body for name in group) for group in groups):
                 wanted = " or ".join("+".join(group) or "(nothing)" for group in groups)
                 problems[wanted] = "one of these is required"
-        return {**problems, **constraint_problems(rule, body, ids_exist)}
+        return {**problems, **constraint_problems(rule, body, ids_exist, values_unchecked)}
     if rule.kind == "array":
         if not isinstance(body, list):
             return {"body": "must be a JSON array"}
@@ -127,7 +134,7 @@ def validation_problems(
                 for name in rule.item_required:
                     if name not in item:
                         problems[f"[{index}].{name}"] = "is required"
-        return {**problems, **constraint_problems(rule, body, ids_exist)}
+        return {**problems, **constraint_problems(rule, body, ids_exist, values_unchecked)}
     return {}
 
 

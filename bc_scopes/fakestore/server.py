@@ -254,7 +254,9 @@ class FakeStore:
         strict = Reading.EVERY_ID_EXISTS_PARTIAL_UPDATES in self.readings
         if method in ("POST", "PUT", "PATCH"):
             problems = responses.validation_problems(
-                route.body, body, partial=strict and method == "PUT", ids_exist=strict
+                route.body, body, partial=strict and method == "PUT", ids_exist=strict,
+                values_unchecked=route.version == "v2"
+                and Reading.V2_VALUES_UNCHECKED in self.readings,
             )
             if problems and not accept_writes:
                 return responses.refuse_body(route, problems)

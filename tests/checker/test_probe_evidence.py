@@ -218,7 +218,8 @@ def test_a_correct_token_is_ok_under_each_reading(table):
         expected = {r.row.id: r.verdict.value for r in run(table, store).rows}
     assert expected["products"] == "ok" and expected["information-settings"] == "ok"
     for reading in (Reading.METAFIELDS_ACCESS_OPENS_METAFIELD_ROUTES,
-                    Reading.V2_STORE_NEEDS_NO_SCOPE, Reading.EVERY_ID_EXISTS_PARTIAL_UPDATES):
+                    Reading.V2_STORE_NEEDS_NO_SCOPE, Reading.EVERY_ID_EXISTS_PARTIAL_UPDATES,
+                    Reading.V2_VALUES_UNCHECKED):
         with store_reading(reading, required_scopes(table)) as store:
             got = {r.row.id: r.verdict.value for r in run(table, store).rows}
             assert got == expected, reading

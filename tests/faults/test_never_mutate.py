@@ -159,6 +159,20 @@ def test_the_route_facts_check_is_not_blind():
     assert write_probe_problem("PUT", "/v2/blog/posts/999999999", {"id": 1, "tags": "x"}) is None
 
 
+def test_a_lenient_v2_store_would_have_taken_the_old_orders_body(strict_store):
+    """The old Orders probe rested on v2 checking status_id's type; its read-only field now
+    stops it even where v2 checks no value."""
+    strict_store.readings.add(Reading.V2_VALUES_UNCHECKED)
+    url = f"{strict_store.url}/stores/{STORE_HASH}/v2/orders/999999999"
+    headers = {"X-Auth-Token": FULL_TOKEN, "Content-Type": "application/json"}
+    old = requests.put(url, json={"status_id": "not-a-status"}, headers=headers, timeout=10)
+    assert old.status_code == 200
+    new = requests.put(url, json={"status_id": "not-a-status",
+                                  "default_currency_code": "not-a-currency"},
+                       headers=headers, timeout=10)
+    assert new.status_code == 400 and "cannot be written to" in new.text
+
+
 # the strictest reading: every id exists, every PUT is a partial update -----------------
 # Today's write probes before issue 17, as they were sent (scopes.yaml at 5c22579).
 EMPTY_BODY_PUTS_BEFORE_ISSUE_17 = [
@@ -181,8 +195,14 @@ def strict_store(table: ScopeTable) -> Iterator[FakeStore]:
         yield store
 
 
-def test_a_store_where_every_id_exists_refuses_every_write_probe(strict_store, table):
-    """The real CLI, a token holding every scope: every write goes out and none lands."""
+@pytest.mark.parametrize("lenient_v2", [False, True], ids=["v3-and-v2-check-values",
+                                                         "v2-checks-no-values"])
+def test_a_store_where_every_id_exists_refuses_every_write_probe(strict_store, table,
+                                                                 lenient_v2):
+    """The real CLI, a token holding every scope: every write goes out and none lands, even
+    where v2 checks no value's type (only read-only fields stop a v2 write then)."""
+    if lenient_v2:
+        strict_store.readings.add(Reading.V2_VALUES_UNCHECKED)
     result = run_cli(["check"], {
         "BIGCOMMERCE_STORE_HASH": STORE_HASH, "BIGCOMMERCE_API_URL": strict_store.url,
         "BIGCOMMERCE_ACCESS_TOKEN": FULL_TOKEN,
