@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from bc_scopes import probe_safety
 from bc_scopes.errors import BadInput
 from bc_scopes.files import UnreadableFile, read_at_most
 
@@ -62,6 +63,11 @@ class Probe:
     # Rows whose scope also opens the route. An ambiguous grant becomes
     # evidence once each of them is proven below that level.
     also_opened_by: tuple[Opener, ...] = ()
+    # An unsettled question (its number on the calibration page) and the rows one of
+    # BigCommerce's sources says may also open the route. Not evidence either way: a
+    # grant while the token holds one of them gets a note in the report.
+    open_question: int | None = None
+    may_be_opened_by: tuple[Opener, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,12 +122,17 @@ class GuideLinks:
     site_url: str
     scopes_page: str
     troubleshooting_page: str
+    calibration_page: str = "maintainers/calibrate/"
 
     def row_url(self, row_id: str) -> str:
         return f"{self.site_url}{self.scopes_page}#{ROW_ANCHOR_PREFIX}{row_id}"
 
     def troubleshooting_url(self, anchor: str) -> str:
         return f"{self.site_url}{self.troubleshooting_page}#{anchor}"
+
+    def calibration_url(self) -> str:
+        """Where the open questions about BigCommerce's sources are listed, by number."""
+        return f"{self.site_url}{self.calibration_page}#open-questions"
 
 
 @dataclass(frozen=True)
@@ -397,14 +408,50 @@ def _check_semantics(document: dict[str, Any], source: str) -> None:
                             f"{source}: {where}: level '{probe['level']}' must be one of the row's "
                             "levels above its lowest."
                         )
-                    for opener in probe.get("also_opened_by", []):
+                    openers = probe.get("also_opened_by", []) + probe.get(
+                        "open_question", {}
+                    ).get("may_be_opened_by", [])
+                    for opener in openers:
                         _check_opener(document, opener, source, where)
+                    if probe["path"] == probe_safety.GRAPHQL_PATH:
+                        _check_graphql_probe(probe, source, where)
+                        continue
                     if probe["method"] == "GET" and "body" in probe:
                         raise ScopeFileError(f"{source}: {where}: a GET probe cannot have a body.")
                     if probe["method"] != "GET" and "body" not in probe:
                         raise ScopeFileError(
                             f"{source}: {where}: a write probe needs a body that cannot succeed."
                         )
+                    _check_write_probe(probe, source, where)
+
+
+def _check_write_probe(probe: dict[str, Any], source: str, where: str) -> None:
+    """A write probe must be proven to fail before anything is sent (probe_safety.py)."""
+    if probe["method"] == "GET":
+        return
+    problem = probe_safety.write_probe_problem(probe["method"], probe["path"], probe["body"])
+    if problem:
+        raise ScopeFileError(
+            f"{source}: {where} ({probe['method']} {probe['path']}): {problem}."
+        )
+
+
+def _check_graphql_probe(probe: dict[str, Any], source: str, where: str) -> None:
+    """A GraphQL probe is a fixed read-only query: never a mutation or subscription."""
+    problem = probe_safety.graphql_read_problem(probe["method"], probe.get("body"))
+    if problem:
+        raise ScopeFileError(f"{source}: {where} (GraphQL): {problem}.")
+
+
+def _refuse_non_json(document: Any, source: str) -> None:
+    """Every value must be plain JSON: a probe body is sent as JSON, mid-run."""
+    found = probe_safety.non_json_value(document)
+    if found:
+        where, problem = found
+        raise ScopeFileError(
+            f"{source}: {_describe_location(document, list(where))}: {problem}. Write plain "
+            "values (text, numbers, true/false, lists and mappings with text keys)."
+        )
 
 
 def _check_opener(document: dict[str, Any], text: str, source: str, where: str) -> None:
@@ -428,17 +475,20 @@ def _check_opener(document: dict[str, Any], text: str, source: str, where: str) 
 
 
 def _probes(entry: dict[str, Any]) -> tuple[Probe, ...]:
-    return tuple(
-        Probe(
-            **{
-                **probe,
-                "also_opened_by": tuple(
-                    Opener.parse(text) for text in probe.get("also_opened_by", ())
-                ),
-            }
-        )
-        for probe in entry.get("probes", [])
-    )
+    probes = []
+    for probe in entry.get("probes", []):
+        fields = {key: value for key, value in probe.items()
+                  if key not in ("open_question", "also_opened_by")}
+        question = probe.get("open_question") or {}
+        probes.append(Probe(
+            **fields,
+            also_opened_by=tuple(Opener.parse(text) for text in probe.get("also_opened_by", ())),
+            open_question=question.get("number"),
+            may_be_opened_by=tuple(
+                Opener.parse(text) for text in question.get("may_be_opened_by", ())
+            ),
+        ))
+    return tuple(probes)
 
 
 def _build(document: dict[str, Any], source: str) -> ScopeTable:
@@ -492,6 +542,7 @@ def parse_scope_table(text: str, source: str = "scopes.yaml") -> ScopeTable:
             "a scope table is never this big."
         )
     document = parse_yaml_text(text, source)
+    _refuse_non_json(document, source)
     validate_document(document, source)
     _check_semantics(document, source)
     return _build(document, source)

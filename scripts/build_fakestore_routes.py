@@ -48,8 +48,9 @@ BODY_CONSTRAINTS: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"field": "[].id", "exists": True},
         {"field": "[].location_id", "type": "integer"},
     ],
-    ("PUT", "/v2/orders/{order_id}"): [  # orders.v2.oas2.yml:4865-4867
+    ("PUT", "/v2/orders/{order_id}"): [  # orders.v2.oas2.yml:4865-4867, 4737-4740
         {"field": "status_id", "type": "integer"},
+        {"field": "default_currency_code", "read_only": True},
     ],
     ("PUT", "/v3/carts/{cartId}"): [  # carts.v3.yml:1653-1654
         {"field": "customer_id", "type": "integer"},
@@ -59,8 +60,12 @@ BODY_CONSTRAINTS: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"field": "permission_set",
          "enum": ["app_only", "read", "write", "read_and_sf_access", "write_and_sf_access"]},
     ],
-    ("PUT", "/v3/orders/pickups"): [  # pickup.v3.yml:337-339
+    ("PUT", "/v3/orders/pickups"): [
+        # pickup.v3.yml:329-357: id (:332-335), pickup_id (:337-340), collected_at (:349-350)
         {"field": "[].pickup_id", "minimum": 1},
+        {"field": "[].pickup_id", "exists": True},
+        {"field": "[].id", "minimum": 1},
+        {"field": "[].collected_at", "type": "string"},
     ],
     ("POST", "/v3/storefront/api-token"): [  # storefront_tokens.v3.yml:262-272, 293-300, 321-323
         {"field": "expires_at", "minimum": 0},
@@ -70,6 +75,86 @@ BODY_CONSTRAINTS: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("POST", "/v3/storefront/api-token-customer-impersonation"): [  # same file, :262-272, :321-323
         {"field": "expires_at", "minimum": 0},
         {"field": "channel_id", "minimum": 1},
+    ],
+    # Rules that hold for a partial update of a record that exists: a field the route
+    # never writes (v2 answers "The field 'id' cannot be written to", shipping.v2.yml:2073,
+    # orders.v2.oas2.yml:999), or a value of the wrong type, enum or range (v3 validates).
+    ("PUT", "/v2/blog/posts/{id}"): [
+        # store_content.v2.yml:944-948 (id READ-ONLY; the PUT schema blogPost_Base_Post,
+        # :1233-1295, has no id); :1265-1269 (tags is an array of strings)
+        {"field": "id", "read_only": True},
+        {"field": "tags", "type": "array"},
+    ],
+    ("PUT", "/v2/shipping/zones/{id}"): [
+        # shipping.v2.yml:497-498 and :511-515 (id read-only); :519-525 (type enum)
+        {"field": "id", "read_only": True},
+        {"field": "type", "enum": ["zip", "country", "state", "global"]},
+    ],
+    ("PUT", "/v3/wishlists/{wishlist_id}"): [
+        # wishlists.v3.yml:656-658 (is_public boolean), :662-664 (items array)
+        {"field": "is_public", "type": "boolean"},
+        {"field": "items", "type": "array"},
+    ],
+    ("PUT", "/v3/catalog/brands/{brand_id}"): [
+        # catalog/brands_catalog.v3.yml:635-638 (id read-only), :639-642 (name at least
+        # one character), :654-657 (meta_keywords array)
+        {"field": "id", "read_only": True},
+        {"field": "name", "min_length": 1},
+        {"field": "meta_keywords", "type": "array"},
+    ],
+    ("PUT", "/v3/inventory/locations"): [
+        # locations.v3.yml:1040-1051 (each item names an existing location by id),
+        # :1069-1074 (type_id PHYSICAL or VIRTUAL), :1076-1077 (enabled boolean)
+        {"field": "[].id", "exists": True},
+        {"field": "[].type_id", "enum": ["PHYSICAL", "VIRTUAL"]},
+        {"field": "[].enabled", "type": "boolean"},
+    ],
+    ("PUT", "/v3/sites/{site_id}/routes/{route_id}"): [
+        # sites.v3.yml:835-851 (type enum), :859-860 (route string)
+        {"field": "type", "enum": ["product", "brand", "category", "page", "blog", "home",
+                                   "cart", "checkout", "search", "account", "login",
+                                   "returns", "static"]},
+        {"field": "route", "type": "string"},
+    ],
+    ("PUT", "/v3/channels/{channel_id}/currency-assignments"): [
+        # channels.v3.yml:3176-3177 (enabled_currencies array), :3182-3183 (default_currency
+        # string), through CurrencyRequiredWithoutChannelId (:3279-3289)
+        {"field": "enabled_currencies", "type": "array"},
+        {"field": "default_currency", "type": "string"},
+    ],
+    ("PUT", "/v3/inventory/locations/{location_id}/items"): [
+        # inventory.v3.yml:493-497 (settings is an array)
+        {"field": "settings", "type": "array"},
+    ],
+    # Routes only the calibration kit writes to (tools/calibrate.py).
+    ("PUT", "/v3/orders/{order_id}/metafields/{metafield_id}"): [
+        # orders.v3.yml:3207-3211 (MetafieldPut, all of MetafieldBase_Post :3121):
+        # permission_set enum (:3127-3144), key at least one character (:3152-3156)
+        {"field": "permission_set",
+         "enum": ["app_only", "read", "write", "read_and_sf_access", "write_and_sf_access"]},
+        {"field": "key", "min_length": 1},
+    ],
+    ("PUT", "/v3/customers/{customerId}/metafields/{metafieldId}"): [
+        # customers.v3.yml:4967 (MetafieldBase_Put): permission_set enum (:4973-4990), key
+        # at least one character (:4998-5002)
+        {"field": "permission_set",
+         "enum": ["app_only", "read", "write", "read_and_sf_access", "write_and_sf_access"]},
+        {"field": "key", "min_length": 1},
+    ],
+    ("POST", "/v3/customers"): [
+        # customers.v3.yml:3456-3463 (customer_Post: email is text of at least 3 characters)
+        {"field": "[].email", "type": "string"},
+    ],
+}
+
+# Exact bodies a real store was recorded refusing on a route (status, where recorded).
+# A recorded refusal is evidence of its own, beside the reference's schema.
+RECORDED_REFUSALS: dict[tuple[str, str], list[dict[str, Any]]] = {
+    ("POST", "/v3/payments/access_tokens"): [
+        {"body": {}, "status": 422,
+         "source": "Space48 bigcommerce-token-validator index.test.ts.snap:81 (422 with the "
+                   "scope), :248 (403 without it); calibration/2023-01-19-space48-token-"
+                   "validator.yaml"},
     ],
 }
 
@@ -111,6 +196,8 @@ def _with_constraints(
         facts["constraints"] = BODY_CONSTRAINTS[key]
     if facts is not None and key in RECORDED_BODY_RULES:
         facts.update(RECORDED_BODY_RULES[key])
+    if facts is not None and key in RECORDED_REFUSALS:
+        facts["recorded_refusals"] = RECORDED_REFUSALS[key]
     return facts
 
 

@@ -29,20 +29,88 @@ from bc_scopes.checker.probes import classify, unique_probes
 from bc_scopes.checker.redact import Redactor
 from bc_scopes.checker.secrets import Secret
 from bc_scopes.model import ScopeTable
+from bc_scopes.probe_safety import GRAPHQL_PATH
 
 
 @dataclass(frozen=True)
 class Question:
-    """A request whose answer settles a disagreement between BigCommerce's sources."""
+    """A request whose answer settles a disagreement between BigCommerce's sources.
+
+    Ranked (docs/maintainers/calibrate.md, "Open questions") first by whether the other
+    reading would fail a token made as the guide says, then by how many rows' verdicts
+    the answer could change.
+    """
 
     name: str
     method: str
     path: str
     body: Any
     settles: str
+    verdicts_at_stake: int = 1
+    fails_a_correct_token: bool = False
 
 
-OPEN_QUESTIONS: tuple[Question, ...] = (
+def ranked(questions: tuple[Question, ...]) -> tuple[Question, ...]:
+    """Highest stakes first; the order of the calibration page's numbered list."""
+    return tuple(sorted(
+        questions, key=lambda q: (not q.fails_a_correct_token, -q.verdicts_at_stake)
+    ))
+
+
+# Issue 17's questions, then the earlier ones; ranked() gives the page's numbering.
+_QUESTIONS: tuple[Question, ...] = (
+    Question(
+        "payment-token-get-methods", "POST", "/v3/payments/access_tokens", {},
+        "Does Get payment methods open POST /v3/payments/access_tokens? "
+        "access-tokens_payments.v3.yml:378-379 lists it beside Create payments; "
+        "api-accounts.mdx:190 and :229 give each scope its own API, and the row looks like a "
+        "leftover of the 2023 split of one payments spec (bigcommerce/docs ba4e7294). Ask it "
+        "with a token holding Get payment methods alone: 403 settles it. If it opens, every "
+        "correct token shows Create payments as excess and fails.",
+        verdicts_at_stake=1, fails_a_correct_token=True,
+    ),
+    Question(
+        "settings-read-scope", "GET", "/v3/settings/inventory/notifications", None,
+        "Does the Information & Settings probe need that scope? settings.v3.yml:2489-2490 "
+        "says so for the file; GET /v2/time, listed for the same scope (api-accounts.mdx:"
+        "216-217), needs none. Ask it with the none token: 403 settles it.",
+    ),
+    Question(
+        "store-information-scope", "GET", "/v2/store", None,
+        "Does GET /v2/store need Information & Settings? store_information.v2.yml's table "
+        "says so; /v2/time in the same file needs no scope (recorded). The answer decides "
+        "whether /v2/store could be a probe again.",
+        verdicts_at_stake=0,
+    ),
+    Question(
+        "stored-instruments-own-scope", "GET", "/v3/customers/999999999/stored-instruments",
+        None,
+        "Does Stored payment instruments alone open the stored instruments read, and does "
+        "Customers? In 2021 the operation required the Stored Payment Instruments scope "
+        "(bigcommerce/docs ba530982, customers.v3.yml:1628), dropped a month later "
+        "(f24644cd); the file table (customers.v3.yml:3191-3194) lists both. Ask it with a "
+        "token per row: a 403 for Customers alone makes the row verifiable.",
+    ),
+    Question(
+        "translations-graphql-denial", "POST", "/graphql",
+        {"query": "query BcScopesTranslationsProbe { store { translations(filters: "
+                  "{resourceType: ORDER_STATUSES, channelId: \"bc/store/channel/1\", "
+                  "localeId: \"bc/store/locale/en\"}, first: 1) { edges { node { "
+                  "resourceId } } } } }"},
+        "How does the GraphQL Admin endpoint show a missing Store translations scope? "
+        "Undocumented (docs/store-operations/translations/index.mdx:49-56 names the scope "
+        "only). Ask the probe's query with the none token: unless the answer is a clear "
+        "scope denial, every correct token's Store translations row stays unknown.",
+    ),
+    Question(
+        "metafields-access-opens-metafields", "GET",
+        "/v3/catalog/products/999999999/metafields?limit=1", None,
+        "Does Metafields Access alone (every account's default, api-accounts.mdx:221-222) "
+        "open a resource's metafield routes? Ask it with a token holding no other scope. "
+        "The Products and Store Locations probes no longer use metafield routes, so no "
+        "verdict rests on it.",
+        verdicts_at_stake=0,
+    ),
     Question(
         "pickup-options-search", "POST", "/v3/pickup/options", {},
         "Does Fulfillment Methods at Read-only pass the pickup options search? "
@@ -50,17 +118,19 @@ OPEN_QUESTIONS: tuple[Question, ...] = (
         "read-only scopes GET and HEAD only.",
     ),
     Question(
-        "order-metafields-write", "PUT", "/v3/orders/999999999/metafields/999999999", {},
+        "order-metafields-write", "PUT", "/v3/orders/999999999/metafields/999999999",
+        {"permission_set": "not_a_permission_set", "key": ""},
         "Does Order transactions at Modify open order metafields? Only the whole-file table "
         "(orders.v3.yml:4051-4056) ties them to it.",
     ),
     Question(
-        "customer-metafields-write", "PUT", "/v3/customers/999999999/metafields/999999999", {},
+        "customer-metafields-write", "PUT", "/v3/customers/999999999/metafields/999999999",
+        {"permission_set": "not_a_permission_set", "key": ""},
         "Does Stored payment instruments at Modify open customer metafields? Only the "
         "whole-file table (customers.v3.yml:3191-3194) ties them to it.",
     ),
     Question(
-        "customer-create", "POST", "/v3/customers", {},
+        "customer-create", "POST", "/v3/customers", [{"email": 0}],
         "Does Stored payment instruments at Modify open customer creation? "
         "customers.v3.yml:3191-3194 says yes; api-accounts.mdx:238-239 names only "
         "Stored Instruments.",
@@ -76,18 +146,22 @@ OPEN_QUESTIONS: tuple[Question, ...] = (
         "Which of Channel Settings, Channel Listings and Sites & routes open the channels "
         "list? channels.v3.yml:2408-2415 says all three; api-accounts.mdx:201-202 says "
         "Channel Settings.",
+        verdicts_at_stake=3,
     ),
     Question(
         "channel-site", "GET", "/v3/channels/999999999/site", None,
         "Which rows open a channel's site? channels.v3.yml:2408-2415 says all three; "
         "api-accounts.mdx:232-233 says Sites & routes.",
+        verdicts_at_stake=3,
     ),
     Question(
         "sites-list", "GET", "/v3/sites?limit=1", None,
         "Do Channel Settings or Channel Listings open Sites V3? sites.v3.yml:1295-1302 says "
         "yes; api-accounts.mdx:232-233 names only Sites & routes.",
+        verdicts_at_stake=3,
     ),
 )
+OPEN_QUESTIONS: tuple[Question, ...] = ranked(_QUESTIONS)
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _NUMBER = re.compile(r"\d{4,}")
@@ -134,12 +208,27 @@ def _entry(token: str, answer: Answer, body: Any, why: str, redactor: Redactor) 
     if isinstance(title, str) and title:
         entry["title"] = scrub(title, redactor)[:200]
     entry["proves"] = result.outcome.value
+    payload = answer.payload if isinstance(answer.payload, dict) else {}
+    graphql_body = "data" in payload or isinstance(payload.get("errors"), list)
+    if answer.path == GRAPHQL_PATH and graphql_body:  # keep the shape, never the data
+        entry["graphql"] = graphql_shape(answer.payload)
     if result.outcome is Outcome.DENIED:
         entry["scope_denied"] = True
     headers = {name: value for name, value in answer.headers.items() if name.startswith("X-")}
     if headers:
         entry["headers"] = headers
     return entry
+
+
+def graphql_shape(payload: Any) -> str:
+    """"data", "scope-error" or "other-error": what a GraphQL answer held, not the data."""
+    errors = payload.get("errors") if isinstance(payload, dict) else None
+    if not errors:
+        return "data" if isinstance(payload, dict) and payload.get("data") else "other-error"
+    messages = [e.get("message", "") for e in errors if isinstance(e, dict)]
+    scope = all(str(m).replace("\u2019", "'").lower().startswith("you don't have a required "
+                                                                 "scope") for m in messages)
+    return "scope-error" if messages and scope else "other-error"
 
 
 def calibrate(

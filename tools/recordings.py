@@ -45,7 +45,18 @@ class RecordedAnswer:
     # What the answer proved: denied (a missing scope), granted (past the scope check),
     # or failed (proves nothing). Recordings name it only where it is not plain.
     proves: str = ""
+    # A GraphQL answer's shape, never its data: "data", "scope-error" or "other-error".
+    graphql: str = ""
     where: str = ""  # a pointer into the source, for messages
+
+    def payload(self) -> dict[str, Any]:
+        """A stand-in body with what the recording kept (the title, or a GraphQL shape)."""
+        if self.graphql == "data":
+            return {"data": {"store": {"translations": {"edges": []}}}}
+        if self.graphql:
+            message = SCOPE_TITLE if self.graphql == "scope-error" else "error"
+            return {"data": None, "errors": [{"message": message}]}
+        return {"title": self.title or (SCOPE_TITLE if self.scope_denied else "")}
 
     @property
     def expected_outcome(self) -> Outcome:
@@ -86,6 +97,7 @@ def load_recording(path: Path) -> Recording:
                 status_2xx=bool(entry.get("status_2xx", False)),
                 data_dependent=entry.get("data_dependent", ""),
                 proves=entry.get("proves", ""),
+                graphql=entry.get("graphql", ""),
                 where=f"{path.name} answer {index + 1}"
                 + (f" (snap line {entry['snap']})" if "snap" in entry else ""),
             )
@@ -98,8 +110,9 @@ def classifier_problems(recording: Recording) -> list[str]:
     """Recorded answers the classifier would read differently from what they proved."""
     problems = []
     for answer in recording.answers:
-        payload = {"title": answer.title or (SCOPE_TITLE if answer.scope_denied else "")}
-        outcome = classify(Answer(answer.method, answer.path, answer.status, payload)).outcome
+        outcome = classify(
+            Answer(answer.method, answer.path, answer.status, answer.payload())
+        ).outcome
         expected = answer.expected_outcome
         if outcome is not expected:
             problems.append(

@@ -13,6 +13,7 @@ from dataclasses import replace
 from bc_scopes.checker.client import BigCommerceClient
 from bc_scopes.checker.hooks import CheckHooks
 from bc_scopes.checker.inputs import CheckInputs, token_warnings
+from bc_scopes.checker.open_questions import open_question_notes
 from bc_scopes.checker.options import CheckOptions
 from bc_scopes.checker.probes import run_check
 from bc_scopes.checker.redact import Redactor
@@ -41,9 +42,7 @@ def rows_to_check(table: ScopeTable, only_rows: tuple[str, ...] | None) -> tuple
 
 def credential_notes(inputs: CheckInputs) -> list[str]:
     """What can be said locally about the credentials that are never sent."""
-    return describe_client_credentials(inputs.client_id, inputs.client_secret) + token_warnings(
-        inputs.access_token
-    )
+    return describe_client_credentials(inputs.client_id, inputs.client_secret)
 
 
 def check(
@@ -95,6 +94,8 @@ def check(
         )
     stop = run.safety_stop
     wanted = set(options.only_rows) if options.only_rows is not None else None
+    # Shown in every report, not only under -v: they can change what the reader does.
+    warnings = token_warnings(inputs.access_token) + open_question_notes(table, verdicts)
     return Report(
         table=table,
         store_hash=inputs.store_hash,
@@ -108,6 +109,7 @@ def check(
         stopped_by=None if stop is not None else guard.safety_stop,
         requests_sent=run.requests_sent,
         strict=options.strict,
-        notes=credential_notes(inputs),
+        notes=credential_notes(inputs) + warnings,
+        warnings=warnings,
         target_label=options.target_label,
     )

@@ -11,6 +11,9 @@ Rules it enforces whatever the caller asks:
   store of a check-many batch), even when the body of that answer was cut off
   (the status line is proof enough). Every request checks the stop after it
   has its in-flight slot and before it is sent (workers.py).
+- The one POST that reads: exactly /graphql with a fixed query that
+  `probe_safety.graphql_read_problem` accepts (never a mutation). Its 2xx is data, not
+  a write; a 3xx still stops the run. Any other path must start /v2/ or /v3/.
 - A non-GET is sent at most once, whatever comes back (5xx, 429, a timeout):
   a write that may have been processed is never repeated.
 - The store's quota is shared with every app on the store (150 requests per
@@ -42,6 +45,7 @@ from bc_scopes.checker.options import RetryPolicy
 from bc_scopes.checker.rate_gate import RateGate, Turn
 from bc_scopes.checker.secrets import Secret
 from bc_scopes.checker.workers import Cancelled, CancelScope, RunGuard
+from bc_scopes.probe_safety import GRAPHQL_PATH, graphql_read_problem
 
 USER_AGENT = f"bc-scopes/{__version__}"
 PILOT_PATH = "/v2/time"  # needs no scope (recorded: 200 for a token holding only Store Logs)
@@ -180,8 +184,12 @@ class BigCommerceClient:
         """
         if method not in ALLOWED_METHODS:
             raise ValueError(f"bc-scopes never sends {method} requests")
-        if not path.startswith("/v2/") and not path.startswith("/v3/"):
-            raise ValueError("probe paths start with /v2/ or /v3/")
+        # The one POST that reads: a fixed GraphQL query, checked here as in the model.
+        read_query = path == GRAPHQL_PATH
+        if read_query and (problem := graphql_read_problem(method, body)):
+            raise ValueError(problem)
+        if not read_query and not path.startswith(("/v2/", "/v3/")):
+            raise ValueError("probe paths start with /v2/ or /v3/, or are exactly /graphql")
         if leaves_the_store(path):
             raise ValueError("probe paths may not hold . or .. segments, encoded or not")
         server_errors = transport_errors = attempts = 0
@@ -200,7 +208,7 @@ class BigCommerceClient:
                 self._gate.release(turn, None, {})
                 return Answer(method, path, None, failure="budget", attempts=attempts)
             attempts += 1
-            answer = self._exchange(method, path, body, turn, attempts)
+            answer = self._exchange(method, path, body, turn, attempts, read_query)
             if method != "GET":
                 return answer
             if answer.status == 429:
@@ -220,7 +228,8 @@ class BigCommerceClient:
             return answer
 
     def _exchange(
-        self, method: str, path: str, body: Any, turn: Turn, attempts: int = 1
+        self, method: str, path: str, body: Any, turn: Turn, attempts: int = 1,
+        read_query: bool = False,
     ) -> Answer:
         """One request in one of the run's in-flight slots, sent only if nothing stopped.
 
@@ -229,13 +238,14 @@ class BigCommerceClient:
         """
         try:
             with self._guard.request_slot(self.cancelled, self._on_request):
-                return self._exchange_now(method, path, body, turn, attempts)
+                return self._exchange_now(method, path, body, turn, attempts, read_query)
         except Cancelled:
             self._gate.release(turn, None, {})
             raise
 
     def _exchange_now(
-        self, method: str, path: str, body: Any, turn: Turn, attempts: int = 1
+        self, method: str, path: str, body: Any, turn: Turn, attempts: int = 1,
+        read_query: bool = False,
     ) -> Answer:
         """One request on the wire and its answer; the gate hears how it went."""
         headers = {
@@ -266,7 +276,9 @@ class BigCommerceClient:
         except requests.RequestException:
             self._gate.release(turn, None, {})
             return Answer(method, path, None, failure="broken", attempts=attempts)
-        if method != "GET" and 200 <= response.status_code < 400:
+        # A read-only query answered 2xx read data; its 3xx still stops the run.
+        answered_a_read = read_query and 200 <= response.status_code < 300
+        if method != "GET" and not answered_a_read and 200 <= response.status_code < 400:
             # Before anything else, even reading the body: the whole run stops now.
             event = SafetyEvent(method, path, response.status_code, self._store_hash)
             self._guard.record_safety_stop(event)

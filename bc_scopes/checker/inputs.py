@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bc_scopes.checker.credentials_file import CredentialsFileError, read_credentials_file
 from bc_scopes.checker.secrets import RedactedText, Secret
 from bc_scopes.checker.storehash import StoreHashError, normalise_store_hash
 from bc_scopes.errors import BadInput
@@ -188,9 +189,16 @@ def resolve_inputs(
     client_id_file: str | None = None,
     client_secret_file: str | None = None,
     prompt: Callable[[], str] | None = None,
+    credentials_file: str | None = None,
 ) -> CheckInputs:
-    """Build validated inputs. Flags win over the environment; `prompt` asks for a missing token."""
+    """Build validated inputs. Flags win over the environment; `prompt` asks for a missing token.
+
+    A `credentials_file` (the .txt BigCommerce downloads) counts as flags: its values win
+    over the environment, and the one-value flags win over it.
+    """
     environment = HiddenValues(os.environ if env is None else env)
+    if credentials_file:
+        environment = _with_credentials_file(environment, credentials_file)
 
     raw_hash = store_hash if store_hash is not None else environment.get(ENV_STORE_HASH)
     if raw_hash is None or not raw_hash.strip():
@@ -245,6 +253,26 @@ def resolve_inputs(
         client_id=client_id,
         client_secret=client_secret,
     )
+
+
+def _with_credentials_file(environment: HiddenValues, path: str) -> HiddenValues:
+    """The environment with the credentials file's values laid over it."""
+    try:
+        found = read_credentials_file(path)
+    except CredentialsFileError as error:
+        raise InputError(str(error)) from None
+    overrides: dict[str, str] = {}
+    for variable, value, label in (
+        (ENV_ACCESS_TOKEN, found.access_token, "access token"),
+        (ENV_CLIENT_ID, found.client_id, "Client ID"),
+        (ENV_CLIENT_SECRET, found.client_secret, "Client Secret"),
+    ):
+        if value is not None:  # checked here so an error names the file, not a variable
+            cleaned = clean_secret(value.reveal(), f"{label} (from {path})")
+            overrides[variable] = RedactedText(cleaned.reveal())
+    if found.api_path is not None:
+        overrides[ENV_STORE_HASH] = RedactedText(found.api_path.reveal())
+    return HiddenValues({**environment, **overrides})  # a HiddenValues shows no value
 
 
 def token_warnings(token: Secret) -> list[str]:

@@ -172,6 +172,10 @@ INPUT_FLAGS: tuple[InputFlag, ...] = (
     InputFlag("access_token_file", "FILE", "read the Access Token from FILE"),
     InputFlag("client_id_file", "FILE", "read the Client ID from FILE"),
     InputFlag("client_secret_file", "FILE", "read the Client Secret from FILE"),
+    InputFlag(
+        "credentials_file", "FILE", "the .txt file BigCommerce downloaded when the API account "
+        "was saved (Access Token, Client ID and Secret, API path)",
+    ),
     InputFlag("scopes_file", "FILE", "scope table (default: the bundled scopes.yaml)"),
 )
 INPUTS_OF_A_STORE = tuple(flag.name for flag in INPUT_FLAGS if flag.name != "scopes_file")

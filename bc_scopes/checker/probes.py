@@ -29,10 +29,12 @@ from bc_scopes.checker.evidence import (
     ProbeResult,
     probe_key,
 )
+from bc_scopes.checker.graphql_probe import read_graphql_answer
 from bc_scopes.checker.options import RetryPolicy
 from bc_scopes.checker.redact import NO_SECRETS, Redactor
 from bc_scopes.checker.workers import Clock, run_tasks
 from bc_scopes.model import Probe, ScopeRow
+from bc_scopes.probe_safety import GRAPHQL_PATH
 
 __all__ = ["PREFLIGHT_PATH", "classify", "run_check", "run_preflight", "unique_probes"]
 
@@ -94,6 +96,9 @@ def classify(answer: Answer, redactor: Redactor = NO_SECRETS) -> ProbeResult:
         return failed("malformed", f"{status} with a body that is not BigCommerce's JSON")
     if status == 401:
         return failed("unauthorized", "401: the token was refused during the run")
+    if path == GRAPHQL_PATH:  # a read-only query: only data or a clear denial counts
+        outcome, kind, detail = read_graphql_answer(status, answer.payload)
+        return ProbeResult(method, path, Outcome(outcome), status, kind, detail)
     if status == 403:
         if _is_scope_denial(answer):
             return ProbeResult(method, path, Outcome.DENIED, status, None, "403 missing scope")

@@ -30,7 +30,8 @@ class Report:
     stopped_by: SafetyEvent | None = None
     requests_sent: int = 0
     strict: bool = False
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # every note (the JSON keeps them all)
+    warnings: list[str] = field(default_factory=list)  # the notes every report shows
     target_label: str = ""  # replaces "store X at URL" in the header (the demo)
 
     @property

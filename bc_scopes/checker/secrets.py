@@ -94,6 +94,6 @@ def describe_client_credentials(
     return [
         describe_client_credential("Client ID", client_id, _CLIENT_ID_SHAPE),
         describe_client_credential("Client Secret", client_secret, _CLIENT_SECRET_SHAPE),
-        "The Client ID and Client Secret cannot be verified through the REST API: only the "
-        "Access Token is sent to BigCommerce, and it is checked below.",
+        "BigCommerce documents no way to verify the Client ID and Client Secret through the "
+        "REST API: only the Access Token is sent to BigCommerce, and it is checked below.",
     ]

@@ -25,6 +25,9 @@ _STORE_PREFIX = re.compile(r"^store-(.+)$")
 WHERE_TO_FIND = (
     "copy the part between /stores/ and /v3/ of the API path in the credentials file"
 )
+# The example hash of the guide's commands (docs/verify.md). Run unchanged, it reaches
+# no store of the user's: refuse it before anything is sent, with the one fix.
+PLACEHOLDER_HASHES = frozenset({"abc123"})
 
 
 class StoreHashError(ValueError):
@@ -101,5 +104,10 @@ def normalise_store_hash(raw: str) -> str:
     if not STORE_HASH_PATTERN.match(candidate):
         raise StoreHashError(
             f"the store hash may only hold the letters a-z and digits 0-9; {WHERE_TO_FIND}"
+        )
+    if candidate in PLACEHOLDER_HASHES:
+        raise StoreHashError(
+            f"'{candidate}' is the guide's example store hash; replace it with your own: "
+            f"{WHERE_TO_FIND}"
         )
     return candidate

@@ -35,6 +35,7 @@ def encode(payload: Any) -> bytes:
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "integer": (int,), "boolean": (bool,), "string": (str,), "number": (int, float),
+    "array": (list,), "object": (dict,),
 }
 
 
@@ -52,7 +53,11 @@ def _values_at(body: Any, field: str) -> list[Any]:
     return values
 
 
-def _breaks(constraint: dict[str, Any], value: Any) -> bool:
+def _breaks(constraint: dict[str, Any], value: Any, ids_exist: bool = False) -> bool:
+    if "read_only" in constraint:  # present at all: "cannot be written to"
+        return True
+    if "min_length" in constraint:
+        return not isinstance(value, str) or len(value) < constraint["min_length"]
     if "enum" in constraint:
         return value not in constraint["enum"]
     if "type" in constraint:
@@ -65,22 +70,37 @@ def _breaks(constraint: dict[str, Any], value: Any) -> bool:
     if "min_items" in constraint:
         return not isinstance(value, list) or len(value) < constraint["min_items"]
     if "exists" in constraint:  # an id of a record; the fake store is empty
-        return True
+        return not ids_exist
     return False
 
 
-def constraint_problems(rule: BodyRule, body: Any) -> dict[str, str]:
-    """Fields that break a rule of the reference (wrong enum value, type, minimum, id)."""
+def constraint_problems(
+    rule: BodyRule, body: Any, ids_exist: bool = False, values_unchecked: bool = False,
+) -> dict[str, str]:
+    """Fields that break a rule of the reference (wrong enum value, type, minimum, id).
+
+    `values_unchecked` keeps only the read-only and id rules (a lenient server)."""
     problems = {}
     for constraint in rule.constraints:
+        if values_unchecked and not {"read_only", "exists"} & set(constraint):
+            continue
         for value in _values_at(body, constraint["field"]):
-            if _breaks(constraint, value):
-                problems[constraint["field"]] = "is invalid"
+            if _breaks(constraint, value, ids_exist):
+                reason = "cannot be written to" if "read_only" in constraint else "is invalid"
+                problems[constraint["field"]] = reason
     return problems
 
 
-def validation_problems(rule: BodyRule | None, raw_body: bytes) -> dict[str, str]:
-    """Why a write body would be refused by BigCommerce's validation (empty: it passes)."""
+def validation_problems(
+    rule: BodyRule | None, raw_body: bytes, partial: bool = False, ids_exist: bool = False,
+    values_unchecked: bool = False,
+) -> dict[str, str]:
+    """Why a write body would be refused by BigCommerce's validation (empty: it passes).
+
+    `partial` reads the body as a partial update (no field is required), and `ids_exist`
+    lets every id in it name a record: the strictest reading of a write probe, under
+    which only a refused field or a wrong value can still stop it.
+    """
     if rule is None or rule.kind == "any":
         return {}
     if rule.kind == "multipart":
@@ -94,12 +114,14 @@ def validation_problems(rule: BodyRule | None, raw_body: bytes) -> dict[str, str
     if rule.kind == "object":
         if not isinstance(body, dict):
             return {"body": "must be a JSON object"}
-        problems = {name: "is required" for name in rule.required if name not in body}
-        for groups in rule.alternatives:
+        problems = {} if partial else {
+            name: "is required" for name in rule.required if name not in body
+        }
+        for groups in () if partial else rule.alternatives:
             if not any(all(name in body for name in group) for group in groups):
                 wanted = " or ".join("+".join(group) or "(nothing)" for group in groups)
                 problems[wanted] = "one of these is required"
-        return {**problems, **constraint_problems(rule, body)}
+        return {**problems, **constraint_problems(rule, body, ids_exist, values_unchecked)}
     if rule.kind == "array":
         if not isinstance(body, list):
             return {"body": "must be a JSON array"}
@@ -108,11 +130,11 @@ def validation_problems(rule: BodyRule | None, raw_body: bytes) -> dict[str, str
             if rule.item_kind == "object" and not isinstance(item, dict):
                 problems[f"[{index}]"] = "must be an object"
                 continue
-            if isinstance(item, dict):
+            if isinstance(item, dict) and not partial:
                 for name in rule.item_required:
                     if name not in item:
                         problems[f"[{index}].{name}"] = "is required"
-        return {**problems, **constraint_problems(rule, body)}
+        return {**problems, **constraint_problems(rule, body, ids_exist, values_unchecked)}
     return {}
 
 

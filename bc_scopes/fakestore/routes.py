@@ -33,8 +33,11 @@ class BodyRule:
     # least one group of each set ("items" or "tax_adjustment_amount").
     alternatives: tuple[tuple[tuple[str, ...], ...], ...] = ()
     # Field rules: {"field": "a.b" or "[].x" or "items[].x", and one of "enum", "minimum",
-    # "type", "min_items", "exists"}. A body that breaks one is refused.
+    # "type", "min_items", "min_length", "exists", "read_only"}. A body that breaks one is
+    # refused; a read-only field is refused whenever it is present.
     constraints: tuple[dict[str, Any], ...] = ()
+    # Exact bodies a real store was recorded refusing here: {"body", "status", "source"}.
+    recorded_refusals: tuple[dict[str, Any], ...] = ()
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> BodyRule:
@@ -48,6 +51,7 @@ class BodyRule:
                 tuple(tuple(group) for group in groups) for groups in data.get("alternatives", [])
             ),
             constraints=tuple(data.get("constraints", [])),
+            recorded_refusals=tuple(data.get("recorded_refusals", [])),
         )
 
 

@@ -23,9 +23,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from bc_scopes.fakestore import responses
+from bc_scopes.fakestore import graphql, responses
 from bc_scopes.fakestore.faults import Fault, FaultKind
-from bc_scopes.fakestore.routes import RouteTable, default_route_table
+from bc_scopes.fakestore.readings import METAFIELDS_ACCESS_SCOPES, Reading
+from bc_scopes.fakestore.routes import Route, RouteTable, default_route_table
 
 SECRET_HEADERS = frozenset({"x-auth-token", "x-auth-client", "authorization"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -95,7 +96,7 @@ class FakeStore:
 
     def __init__(
         self,
-        store_hash: str = "abc123",
+        store_hash: str = "x4k9m2q7",
         routes: RouteTable | None = None,
         unknown_store_status: int = 403,
         quota: int = 10_000,
@@ -113,6 +114,8 @@ class FakeStore:
         # (token, method, path with query) -> (status, title): answers replayed from a
         # recording of a real store (calibration/), which win over the route model.
         self.recorded: dict[tuple[str, str, str], tuple[int, str]] = {}
+        # Stricter readings of the reference in force (see readings.py); none by default.
+        self.readings: set[Reading] = set()
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -154,6 +157,7 @@ class FakeStore:
             self.unknown_store_status = 403
             self.rate = RateWindow()
             self.recorded.clear()
+            self.readings.clear()
 
     # records ---------------------------------------------------------------------------
     @property
@@ -233,20 +237,44 @@ class FakeStore:
                 return 403, responses.missing_scope()
             return self.unknown_store_status, responses.not_found()
         api_path = "/" + parts[3]
+        if api_path == "/graphql" and method == "POST":
+            status, payload, _writes = graphql.answer(body, scopes)
+            return status, payload
         route = self.routes.match(method, api_path)
         if route is None:
             if self.routes.path_exists(api_path):
                 return 405, responses.problem(405, "Method Not Allowed")
             return 404, responses.not_found()
-        if not route.opened_by(scopes):
+        if not self._opens(route, scopes):
             return 403, responses.missing_scope()
+        strict = Reading.EVERY_ID_EXISTS_PARTIAL_UPDATES in self.readings
         if method in ("POST", "PUT", "PATCH"):
-            problems = responses.validation_problems(route.body, body)
+            problems = responses.validation_problems(
+                route.body, body, partial=strict and method == "PUT", ids_exist=strict,
+                values_unchecked=route.version == "v2"
+                and Reading.V2_VALUES_UNCHECKED in self.readings,
+            )
             if problems and not accept_writes:
                 return responses.refuse_body(route, problems)
-        if not accept_writes and set(route.parameters(api_path).values()) & responses.ABSENT_IDS:
+        absent = set(route.parameters(api_path).values()) & responses.ABSENT_IDS
+        if not accept_writes and not strict and absent:
             return 404, responses.not_found()
         return responses.success(route)
+
+    def _opens(self, route: Route, scopes: frozenset[str]) -> bool:
+        """The route's scope check, under the readings in force."""
+        if route.opened_by(scopes):
+            return True
+        readings = self.readings
+        if Reading.V2_STORE_NEEDS_NO_SCOPE in readings and (route.method, route.path) == (
+            "GET", "/v2/store"
+        ):
+            return True
+        return (
+            Reading.METAFIELDS_ACCESS_OPENS_METAFIELD_ROUTES in readings
+            and "metafields" in route.segments
+            and bool(scopes & METAFIELDS_ACCESS_SCOPES)
+        )
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -320,7 +348,9 @@ class _Handler(BaseHTTPRequestHandler):
         accept = accept_writes and self.command in WRITE_METHODS
         status, payload = store.decide(self.command, split.path, token, body, accept)
         if self.command in WRITE_METHODS and 200 <= status < 300:
-            record.mutation = True
+            # A GraphQL query is a read; a GraphQL mutation that got through is a change.
+            record.mutation = record.api_path != "/graphql" or graphql.answer(
+                body, frozenset(graphql.READ_SCOPES | graphql.WRITE_SCOPES))[2]
         self._send(record, status, payload, rate_headers)
 
     def _apply_fault(self, fault: Fault, record: RecordedRequest) -> bool:

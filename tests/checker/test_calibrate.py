@@ -7,12 +7,14 @@ keeps no secret or store hash, meets the pass criteria, and its recording replay
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import yaml
 from support.docs import REPO_ROOT
 from support.store import STORE_HASH, all_scopes
 
+from bc_scopes.probe_safety import GRAPHQL_PATH, graphql_read_problem, write_probe_problem
 from tools.calibrate import OPEN_QUESTIONS
 from tools.recordings import classifier_problems, fake_store_problems, load_recording
 
@@ -60,3 +62,34 @@ def test_a_token_variable_that_is_not_set_is_refused_with_exit_2(tmp_path: Path,
         environ={},
     )
     assert code == 2 and "CAL_MISSING" in capsys.readouterr().err
+
+
+def test_the_calibration_page_lists_every_open_question_in_rank_order():
+    """docs/maintainers/calibrate.md numbers the questions as the kit ranks them; the
+    checker's report links there by number (open question 1 is the payment tokens one)."""
+    page = (REPO_ROOT / "docs" / "maintainers" / "calibrate.md").read_text(encoding="utf-8")
+    section = page.split("## Open questions", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^\| (\d+) \| `([a-z0-9-]+)`", section, flags=re.MULTILINE)
+    assert [(int(n), name) for n, name in listed] == [
+        (number, q.name) for number, q in enumerate(OPEN_QUESTIONS, start=1)
+    ]
+    assert OPEN_QUESTIONS[0].name == "payment-token-get-methods"
+    stakes = [(not q.fails_a_correct_token, -q.verdicts_at_stake) for q in OPEN_QUESTIONS]
+    assert stakes == sorted(stakes)
+
+
+# A search that changes nothing whatever its body (pickup_options.v3.yml:30); errata.md.
+READS_SENT_AS_POST = {"pickup-options-search"}
+
+
+def test_every_write_the_kit_sends_is_proven_to_fail_like_a_probe():
+    """The kit sends to a real sandbox store: its writes meet the rule the model holds every
+    write probe to (bc_scopes/probe_safety.py), and its GraphQL request is a read."""
+    for question in OPEN_QUESTIONS:
+        if question.method == "GET" or question.name in READS_SENT_AS_POST:
+            continue
+        if question.path == GRAPHQL_PATH:
+            assert graphql_read_problem(question.method, question.body) is None
+            continue
+        problem = write_probe_problem(question.method, question.path, question.body)
+        assert problem is None, (question.name, problem)

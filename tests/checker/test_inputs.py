@@ -16,20 +16,40 @@ TOKEN = "abcdefghij0123456789abcdefghij0"
 @pytest.mark.parametrize(
     "pasted",
     [
-        "abc123",
-        " abc123 \n",
-        "ABC123",
-        "store-abc123",
-        "https://api.bigcommerce.com/stores/abc123/v3/",
-        "https://api.bigcommerce.com/stores/abc123/v2",
-        "api.bigcommerce.com/stores/abc123",
-        "/stores/abc123/v3/",
-        "store-abc123.mybigcommerce.com",
-        "https://store-abc123.mybigcommerce.com/manage/",
+        "x4k9m2q7",
+        " x4k9m2q7 \n",
+        "X4K9M2Q7",
+        "store-x4k9m2q7",
+        "https://api.bigcommerce.com/stores/x4k9m2q7/v3/",
+        "https://api.bigcommerce.com/stores/x4k9m2q7/v2",
+        "api.bigcommerce.com/stores/x4k9m2q7",
+        "/stores/x4k9m2q7/v3/",
+        "store-x4k9m2q7.mybigcommerce.com",
+        "https://store-x4k9m2q7.mybigcommerce.com/manage/",
     ],
 )
 def test_store_hash_forms_that_normalise_to_the_hash(pasted):
-    assert normalise_store_hash(pasted) == "abc123"
+    assert normalise_store_hash(pasted) == "x4k9m2q7"
+
+
+@pytest.mark.parametrize("pasted", [
+    "abc123", "ABC123", " abc123\n", "store-abc123",
+    "https://api.bigcommerce.com/stores/abc123/v3/", "store-abc123.mybigcommerce.com",
+])
+def test_the_guides_example_hash_is_refused_with_a_one_line_hint(pasted):
+    """docs/verify.md shows abc123 in its commands; run unchanged, it reaches no store of
+    the reader's, so it is refused before anything is sent."""
+    with pytest.raises(StoreHashError) as refusal:
+        normalise_store_hash(pasted)
+    message = str(refusal.value)
+    assert "\n" not in message and "example store hash" in message and "replace it" in message
+
+
+def test_the_placeholder_is_exit_2_with_nothing_sent(check_cli, store):
+    run = check_cli(env={"BIGCOMMERCE_STORE_HASH": "abc123"})
+    assert run.code == 2 and "example store hash" in run.err
+    assert len(run.err.strip().splitlines()) == 1
+    assert store.requests == []
 
 
 @pytest.mark.parametrize(
@@ -37,7 +57,7 @@ def test_store_hash_forms_that_normalise_to_the_hash(pasted):
     [
         ("", "empty"),
         ("{store_hash}", "placeholder"),
-        ("stores/{abc123}/v3", "placeholder"),
+        ("stores/{x4k9m2q7}/v3", "placeholder"),
         ("abc\n123", "control character"),
         ("abc 123", "space"),
         ("äbc123", "non-ASCII"),
@@ -103,7 +123,7 @@ def test_flags_win_over_the_environment():
 
 
 def test_the_prompt_is_used_only_when_no_token_is_given():
-    env = {"BIGCOMMERCE_STORE_HASH": "abc123"}
+    env = {"BIGCOMMERCE_STORE_HASH": "x4k9m2q7"}
     inputs = resolve_inputs(env, prompt=lambda: f"  {TOKEN}\n")
     assert inputs.access_token.reveal() == TOKEN
     with pytest.raises(InputError, match="no access token"):
@@ -123,14 +143,14 @@ def test_the_prompt_is_used_only_when_no_token_is_given():
     ],
 )
 def test_credential_mistakes_are_refused_without_echoing_them(env, message):
-    values = {"BIGCOMMERCE_STORE_HASH": "abc123", **env}
+    values = {"BIGCOMMERCE_STORE_HASH": "x4k9m2q7", **env}
     with pytest.raises(InputError, match=message) as error:
         resolve_inputs(values)
     assert TOKEN not in str(error.value) and TOKEN[:8] not in str(error.value)
 
 
 def test_secret_file_problems(tmp_path):
-    env = {"BIGCOMMERCE_STORE_HASH": "abc123"}
+    env = {"BIGCOMMERCE_STORE_HASH": "x4k9m2q7"}
     with pytest.raises(InputError, match="no such file"):
         resolve_inputs(env, access_token_file=str(tmp_path / "missing"))
     with pytest.raises(InputError, match="directory"):
@@ -159,5 +179,5 @@ def test_client_credentials_are_described_not_verified():
     lines = describe_client_credentials(Secret("a" * 31), None)
     assert lines[0] == "Client ID: present, has a plausible shape."
     assert lines[1] == "Client Secret: not given."
-    assert "cannot be verified through the REST API" in lines[2]
+    assert "documents no way to verify the Client ID and Client Secret" in lines[2]
     assert "unusual shape" in describe_client_credentials(Secret("x!"), None)[0]

@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import yaml
 from support.cli import FAST_POLICY
+from support.docs import REPO_ROOT
 from support.store import STORE_HASH, required_scopes, with_level
 
 from bc_scopes.checker.check import check
@@ -23,11 +25,13 @@ from bc_scopes.checker.options import CheckOptions
 from bc_scopes.checker.report import Report
 from bc_scopes.checker.secrets import Secret
 from bc_scopes.checker.verdicts import RowResult
+from bc_scopes.fakestore.readings import Reading
 from bc_scopes.fakestore.routes import RouteTable, default_route_table
 from bc_scopes.fakestore.server import FakeStore
 from bc_scopes.model import Opener, Probe, ScopeTable
 
 TOKEN = "evidencetoken000000000000000001"
+RECORDING = REPO_ROOT / "calibration" / "2023-01-19-space48-token-validator.yaml"
 
 
 def routes_where(method: str, path: str, **change: Any) -> RouteTable:
@@ -147,16 +151,76 @@ def test_a_script_create_stays_refused_when_name_stops_being_required(table):
         assert store.mutations, "the old probe would have created a script"
 
 
-def test_a_payment_token_create_stays_refused_when_order_stops_being_required(table):
-    routes = routes_where(
-        "POST", "/v3/payments/access_tokens",
-        body=body_without_required("POST", "/v3/payments/access_tokens"),
-    )
-    scopes = with_level(table, required_scopes(table), "create-payments", "create")
-    old_probe = Probe("create", "POST", "/v3/payments/access_tokens", body={})
-    with store_with(routes, scopes) as store:
-        report = run(table, store)
-        assert report.safety_stop is None and verdict(report, "create-payments") == "excess"
+def test_the_payment_token_probe_sends_the_body_a_real_store_was_recorded_refusing(table):
+    """Issue 17: the recorded {} wins over an unrecorded body that breaks more rules on
+    paper. The recording (422 with the scope, 403 without) is in calibration/, and the
+    route table carries it as a layer of its own, which the model's check counts."""
+    [probe] = table.row("create-payments").probes
+    assert probe.body == {}
+    route = default_route_table().match("POST", "/v3/payments/access_tokens")
+    assert route is not None and route.body is not None
+    assert [r["body"] for r in route.body.recorded_refusals] == [{}]
+    recording = yaml.safe_load(RECORDING.read_text(encoding="utf-8"))
+    answers = {(a["token"], a["method"], a["path"]): a["status"] for a in recording["answers"]}
+    assert answers[("all-but-customers-modify", "POST", "/v3/payments/access_tokens")] == 422
+    assert answers[("logs-only", "POST", "/v3/payments/access_tokens")] == 403
+    assert "body {}" in " ".join(recording["notes"])
+
+
+# Issue 17: readings under which a probe on a shared route gives a wrong verdict -------------
+@contextmanager
+def store_reading(reading: Reading, scopes: set[str]) -> Iterator[FakeStore]:
+    with FakeStore(store_hash=STORE_HASH) as store:
+        store.readings.add(reading)
+        store.grant(TOKEN, scopes)
+        yield store
+
+
+OLD_PRODUCTS_MODIFY = Probe(
+    "modify", "PUT", "/v3/catalog/products/999999999/metafields/999999999", body={}
+)
+OLD_STORE_LOCATIONS_MODIFY = Probe(
+    "modify", "PUT", "/v3/inventory/locations/999999999/metafields/999999999",
+    body={"permission_set": "not_a_permission_set"},
+)
+OLD_INFORMATION_READ = Probe("read-only", "GET", "/v2/store")
+
+
+def test_products_and_store_locations_stay_ok_where_metafields_access_opens_metafields(table):
+    """api-accounts.mdx:221-222: Metafields Access, every account's default, may open every
+    metafield route. The old metafield probes then call a correct token excess."""
+    with store_reading(Reading.METAFIELDS_ACCESS_OPENS_METAFIELD_ROUTES,
+                       required_scopes(table)) as store:
+        new = run(table, store)
+        assert verdict(new, "products") == "ok" and verdict(new, "store-locations") == "ok"
+        old = with_probe(with_probe(table, "products", 1, OLD_PRODUCTS_MODIFY),
+                         "store-locations", 1, OLD_STORE_LOCATIONS_MODIFY)
+        report = run(old, store)
+        assert verdict(report, "products") == "excess"  # a false claim
+        assert verdict(report, "store-locations") == "excess"  # a false claim
         assert store.mutations == []
-        assert run(with_probe(table, "create-payments", 0, old_probe), store).safety_stop
-        assert store.mutations, "the old probe would have created a payment access token"
+
+
+def test_information_settings_at_none_is_missing_where_v2_store_needs_no_scope(table):
+    """/v2/time needs no scope (recorded); /v2/store, in the same spec, may be the same. The
+    old probe then calls a token without Information & Settings ok."""
+    scopes = with_level(table, required_scopes(table), "information-settings", "none")
+    with store_reading(Reading.V2_STORE_NEEDS_NO_SCOPE, scopes) as store:
+        assert verdict(run(table, store), "information-settings") == "missing"
+        old = with_probe(table, "information-settings", 0, OLD_INFORMATION_READ)
+        assert verdict(run(old, store), "information-settings") == "ok"  # a false claim
+
+
+def test_a_correct_token_is_ok_under_each_reading(table):
+    """Under every alternative reading, the verdicts of a correct token stay what they are
+    on the default store."""
+    with store_with(default_route_table(), required_scopes(table)) as store:
+        expected = {r.row.id: r.verdict.value for r in run(table, store).rows}
+    assert expected["products"] == "ok" and expected["information-settings"] == "ok"
+    for reading in (Reading.METAFIELDS_ACCESS_OPENS_METAFIELD_ROUTES,
+                    Reading.V2_STORE_NEEDS_NO_SCOPE, Reading.EVERY_ID_EXISTS_PARTIAL_UPDATES,
+                    Reading.V2_VALUES_UNCHECKED):
+        with store_reading(reading, required_scopes(table)) as store:
+            got = {r.row.id: r.verdict.value for r in run(table, store).rows}
+            assert got == expected, reading
+            assert store.mutations == []

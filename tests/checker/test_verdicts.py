@@ -22,7 +22,8 @@ scopes:
     reason_source: "api-accounts.mdx:1"
     probes:
       - {level: read-only, method: GET, path: /v3/alpha}
-      - {level: modify, method: PUT, path: /v3/alpha/999999999, body: {}}
+      # write probes must be proven to fail (bc_scopes/probe_safety.py): real routes
+      - {level: modify, method: PUT, path: /v3/wishlists/999999999, body: {is_public: x, items: y}}
   - id: beta
     name: Beta
     required: read-only
@@ -45,7 +46,7 @@ scopes:
     reason: Must stay at None.
     reason_source: "api-accounts.mdx:1"
     probes:
-      - {level: create, method: POST, path: /v3/gamma, body: {}}
+      - {level: create, method: POST, path: /v3/payments/access_tokens, body: {}}
   - id: delta
     name: Delta
     required: standard
@@ -82,25 +83,26 @@ def verdicts(**by_path: str) -> dict[str, tuple[str, str | None]]:
 
 
 def test_read_granted_write_denied_is_exactly_read_only():
-    result = verdicts(v3_alpha="granted", v3_alpha_999999999="denied")
+    result = verdicts(v3_alpha="granted", v3_wishlists_999999999="denied")
     assert result["alpha"] == ("ok", "read-only")
 
 
 def test_write_granted_is_excess_for_a_read_only_row():
-    result = verdicts(v3_alpha="granted", v3_alpha_999999999="granted")
+    result = verdicts(v3_alpha="granted", v3_wishlists_999999999="granted")
     assert result["alpha"] == ("excess", "modify")
 
 
 def test_read_denied_is_missing():
-    assert verdicts(v3_alpha="denied", v3_alpha_999999999="denied")["alpha"] == ("missing", "none")
+    result = verdicts(v3_alpha="denied", v3_wishlists_999999999="denied")
+    assert result["alpha"] == ("missing", "none")
 
 
 def test_a_failed_probe_makes_the_row_unknown():
-    assert verdicts(v3_alpha="granted", v3_alpha_999999999="failed")["alpha"][0] == "unknown"
+    assert verdicts(v3_alpha="granted", v3_wishlists_999999999="failed")["alpha"][0] == "unknown"
 
 
 def test_missing_is_reported_even_when_another_probe_failed():
-    assert verdicts(v3_alpha="denied", v3_alpha_999999999="failed")["alpha"][0] == "missing"
+    assert verdicts(v3_alpha="denied", v3_wishlists_999999999="failed")["alpha"][0] == "missing"
 
 
 def test_a_probe_never_sent_counts_as_not_completed():
@@ -108,11 +110,12 @@ def test_a_probe_never_sent_counts_as_not_completed():
 
 
 def test_an_ambiguous_grant_counts_once_the_other_row_is_proven_absent():
-    assert verdicts(v3_shared="granted", v3_gamma="denied")["beta"] == ("ok", "read-only")
+    result = verdicts(v3_shared="granted", v3_payments_access_tokens="denied")
+    assert result["beta"] == ("ok", "read-only")
 
 
 def test_an_ambiguous_grant_alone_proves_nothing():
-    result = evaluate(TABLE, answers(v3_shared="granted", v3_gamma="granted"))
+    result = evaluate(TABLE, answers(v3_shared="granted", v3_payments_access_tokens="granted"))
     beta = next(r for r in result if r.row.id == "beta")
     assert beta.verdict is Verdict.UNVERIFIABLE
     assert (beta.lowest, beta.highest) == ("none", "read-only")
@@ -120,16 +123,16 @@ def test_an_ambiguous_grant_alone_proves_nothing():
 
 
 def test_an_ambiguous_denial_is_still_decisive():
-    assert verdicts(v3_shared="denied", v3_gamma="denied")["beta"][0] == "missing"
+    assert verdicts(v3_shared="denied", v3_payments_access_tokens="denied")["beta"][0] == "missing"
 
 
 def test_an_unsettled_dependency_makes_the_row_unknown_not_unverifiable():
-    assert verdicts(v3_shared="granted", v3_gamma="failed")["beta"][0] == "unknown"
+    assert verdicts(v3_shared="granted", v3_payments_access_tokens="failed")["beta"][0] == "unknown"
 
 
 def test_any_grant_of_a_none_row_is_excess():
-    assert verdicts(v3_gamma="granted")["gamma"] == ("excess", "create")
-    assert verdicts(v3_gamma="denied")["gamma"] == ("ok", "none")
+    assert verdicts(v3_payments_access_tokens="granted")["gamma"] == ("excess", "create")
+    assert verdicts(v3_payments_access_tokens="denied")["gamma"] == ("ok", "none")
 
 
 def test_rows_without_probes_are_always_unverifiable():

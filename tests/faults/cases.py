@@ -89,7 +89,7 @@ def not_decisive(*probe_rows: str) -> dict[str, str]:
 
 
 SYSTEMLOGS = "/v3/store/systemlogs"
-STORE_INFO = "/v2/store"
+STORE_INFO = "/v3/settings/inventory/notifications"  # the Information & Settings read
 ORDERS = "/v2/orders"
 THEMES = "/v3/themes"
 PRODUCTS = "/v3/catalog/products"

@@ -27,6 +27,7 @@ from .cases import (
     COMBINED,
     COMBINED_SEEDS,
     MATRIX,
+    STORE_INFO,
     TIMEOUT_S,
     combined_baseline_id,
     faulted_probes,
@@ -120,14 +121,14 @@ def test_429_with_reset_headers_waits_the_reset_then_completes(scenario):
 
 def test_429_without_reset_headers_waits_the_fallback_once_real_wait(scenario):
     run = scenario("429-without-reset-headers")
-    assert statuses(run, "/v2/store") == [429, 200]
+    assert statuses(run, STORE_INFO) == [429, 200]
     assert DEFAULT_POLICY.rate_limit_fallback <= run.seconds < DEFAULT_POLICY.total_wait_cap
 
 
 def test_429_without_reset_headers_gives_up_after_a_bounded_number_of_tries(scenario):
     run = scenario("429-without-reset-headers-never-ends")
     # Bounded by the wait budget: one fallback pause per 429, never two 429s without one.
-    tries = statuses(run, "/v2/store")
+    tries = statuses(run, STORE_INFO)
     assert set(tries) == {429}
     assert len(tries) <= FAST_POLICY.total_wait_cap / FAST_POLICY.rate_limit_fallback + 1
 

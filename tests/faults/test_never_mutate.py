@@ -6,35 +6,45 @@ Three angles:
   are declared probes of scopes.yaml, byte for byte;
 - the safety stops: the accepted write was one that BigCommerce itself would refuse;
 - static: no checker module names DELETE as a method to send, and every write probe in
-  scopes.yaml either lacks a field its route requires or names an id that cannot exist,
-  judged from the route facts in routes.json (read here directly, not through the
-  fake store's own validation code).
+  scopes.yaml passes bc_scopes/probe_safety.py, the check the model runs on every table
+  it loads (its own code, not the fake store's validator);
+- the strictest reading: a fake store where every id exists and every PUT is a partial
+  update still refuses every write probe, and would not have refused the old empty bodies.
 """
 
 from __future__ import annotations
 
 import ast
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
+from support.cli import run_cli
 from support.docs import REPO_ROOT
 from support.scenarios import ScenarioRun
+from support.store import FULL_TOKEN, STORE_HASH, all_scopes, assert_store_unchanged
 
 import bc_scopes
 from bc_scopes.checker.client import ALLOWED_METHODS
-from bc_scopes.fakestore.responses import constraint_problems
-from bc_scopes.fakestore.routes import BodyRule
+from bc_scopes.fakestore.readings import Reading
+from bc_scopes.fakestore.routes import default_route_table
+from bc_scopes.fakestore.server import FakeStore
 from bc_scopes.model import ScopeTable
+from bc_scopes.probe_safety import (
+    GRAPHQL_PATH,
+    failure_reasons,
+    graphql_read_problem,
+    write_probe_problem,
+)
 
 from .cases import ALL_CASES, BASELINE
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 PACKAGE = Path(bc_scopes.__file__).parent
-ROUTES = json.loads((PACKAGE / "fakestore" / "routes.json").read_text(encoding="utf-8"))["routes"]
-ABSENT_IDS = frozenset({"999999999", "00000000-0000-0000-0000-000000000000"})
 FORBIDDEN_METHODS = frozenset({"DELETE", "PATCH"})
 
 
@@ -56,8 +66,20 @@ def changed_data(run: ScenarioRun) -> list[tuple[str, str, int | None]]:
         for request in run.requests
         if request.mutation
         or (request.method in WRITE_METHODS and request.status is not None
-            and 200 <= request.status < 400)
+            and 200 <= request.status < 400 and not is_read_only_query(request))
     ]
+
+
+def is_read_only_query(request: Any) -> bool:
+    """The GraphQL probe: a POST to /graphql whose body the model's own rule calls a read,
+    answered 2xx (a 3xx to it is still counted)."""
+    if request.api_path != GRAPHQL_PATH or not 200 <= (request.status or 0) < 300:
+        return False
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return False
+    return graphql_read_problem(request.method, body) is None
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=[case.id for case in ALL_CASES])
@@ -104,84 +126,25 @@ def test_the_scenarios_really_send_writes(scenario, table):
     assert declared and sent == declared
 
 
-# route facts, read directly -------------------------------------------------------------
-def _segments(path: str) -> list[str]:
-    return path.split("?")[0].strip("/").split("/")
-
-
-def route_for(method: str, path: str) -> dict[str, Any] | None:
-    """The reference's route for a concrete path; literal segments beat {placeholders}."""
-    actual = _segments(path)
-    fitting = []
-    for route in ROUTES:
-        template = _segments(route["path"])
-        if route["method"] != method or len(template) != len(actual):
-            continue
-        if all(t.startswith("{") or t == a for t, a in zip(template, actual, strict=True)):
-            fitting.append((sum(t.startswith("{") for t in template), route))
-    return min(fitting, key=lambda pair: pair[0])[1] if fitting else None
-
-
-def names_absent_id(route: dict[str, Any], path: str) -> bool:
-    pairs = zip(_segments(route["path"]), _segments(path), strict=True)
-    return any(t.startswith("{") and a in ABSENT_IDS for t, a in pairs)
-
-
-def lacks_required_field(rule: dict[str, Any] | None, body: Any) -> bool:
-    """True when the reference says this body must be refused."""
-    if not rule:
-        return False
-    kind = rule.get("kind", "any")
-    if kind == "multipart":
-        return True  # a JSON body is never a multipart upload
-    if kind == "object":
-        if not isinstance(body, dict):
-            return True
-        if any(name not in body for name in rule.get("required", [])):
-            return True
-        return any(
-            not any(all(name in body for name in group) for group in groups)
-            for groups in rule.get("alternatives", [])
-        )
-    if kind == "array":
-        if not isinstance(body, list):
-            return True
-        needed = rule.get("item_required", [])
-        return any(not isinstance(item, dict) or any(n not in item for n in needed)
-                   for item in body)
-    return False
-
-
+# route facts: the same validator the model runs on every table it loads ----------------
 def could_not_succeed(method: str, path: str, body: Any) -> bool:
-    return bool(failure_reasons(method, path, body))
-
-
-def failure_reasons(method: str, path: str, body: Any) -> list[str]:
-    """Each independent reason the reference gives for refusing this request."""
-    route = route_for(method, path)
+    """True when the bundled route table gives at least one reason to refuse the request."""
+    route = default_route_table().match(method, path.split("?")[0])
     assert route is not None, f"{method} {path} is no route of the reference"
-    reasons = []
-    rule = route.get("body")
-    if lacks_required_field(rule, body):
-        reasons.append("a required field is missing or the body has the wrong shape")
-    if names_absent_id(route, path):
-        reasons.append("an id in the path cannot exist")
-    if rule:
-        broken = constraint_problems(BodyRule.from_json(rule), body)
-        reasons += [f"{field} breaks a rule of the reference" for field in sorted(broken)]
-    return reasons
+    return bool(failure_reasons(route, path, body))
 
 
-def test_every_write_probe_fails_for_at_least_two_independent_reasons(table):
-    """One rule BigCommerce relaxes (a field no longer required) must never make a write."""
+def test_every_write_probe_is_proven_to_fail_by_the_models_own_check(table):
+    """One rule BigCommerce relaxes (a field no longer required, an id that exists) must
+    never make a write: the bundled table passes the check that refuses any other table."""
     writes = [
-        (row, probe) for row in table.all_rows for probe in row.probes if probe.method != "GET"
+        (row, probe) for row in table.all_rows for probe in row.probes
+        if probe.method != "GET" and probe.path != GRAPHQL_PATH
     ]
     assert writes
     for row, probe in writes:
         assert probe.method in ("POST", "PUT"), (row.id, probe.method)
-        reasons = failure_reasons(probe.method, probe.path, probe.body)
-        assert len(reasons) >= 2, (row.id, probe.path, reasons)
+        assert write_probe_problem(probe.method, probe.path, probe.body) is None, row.id
 
 
 def test_the_route_facts_check_is_not_blind():
@@ -192,6 +155,85 @@ def test_the_route_facts_check_is_not_blind():
     assert could_not_succeed("PUT", "/v2/orders/999999999", {})
     assert could_not_succeed("PUT", "/v3/orders/pickups", {})  # an array is required
     assert not could_not_succeed("PUT", "/v3/orders/pickups", [{"id": 1, "pickup_id": 2}])
+    # the id alone is one reason, never two; a PUT lacking fields is a partial update
+    assert write_probe_problem("PUT", "/v2/blog/posts/999999999", {}) is not None
+    assert write_probe_problem("PUT", "/v2/blog/posts/999999999", {"id": 1, "tags": "x"}) is None
+
+
+def test_a_lenient_v2_store_would_have_taken_the_old_orders_body(strict_store):
+    """The old Orders probe rested on v2 checking status_id's type; its read-only field now
+    stops it even where v2 checks no value."""
+    strict_store.readings.add(Reading.V2_VALUES_UNCHECKED)
+    url = f"{strict_store.url}/stores/{STORE_HASH}/v2/orders/999999999"
+    headers = {"X-Auth-Token": FULL_TOKEN, "Content-Type": "application/json"}
+    old = requests.put(url, json={"status_id": "not-a-status"}, headers=headers, timeout=10)
+    assert old.status_code == 200
+    new = requests.put(url, json={"status_id": "not-a-status",
+                                  "default_currency_code": "not-a-currency"},
+                       headers=headers, timeout=10)
+    assert new.status_code == 400 and "cannot be written to" in new.text
+
+
+# the strictest reading: every id exists, every PUT is a partial update -----------------
+# Today's write probes before issue 17, as they were sent (scopes.yaml at 5c22579).
+EMPTY_BODY_PUTS_BEFORE_ISSUE_17 = [
+    ("PUT", "/v2/blog/posts/999999999", {}),
+    ("PUT", "/v3/wishlists/999999999", {}),
+    ("PUT", "/v2/shipping/zones/999999999", {}),
+    ("PUT", "/v3/catalog/products/999999999/metafields/999999999", {}),
+    ("PUT", "/v3/sites/999999999/routes/999999999", {}),
+    ("PUT", "/v3/channels/999999999/currency-assignments", {}),
+    ("PUT", "/v3/inventory/locations/999999999/items", {}),
+]
+
+
+@pytest.fixture
+def strict_store(table: ScopeTable) -> Iterator[FakeStore]:
+    """A fake store where every id exists and PUT bodies are partial, holding every scope."""
+    with FakeStore(store_hash=STORE_HASH) as store:
+        store.readings.add(Reading.EVERY_ID_EXISTS_PARTIAL_UPDATES)
+        store.grant(FULL_TOKEN, all_scopes(table))
+        yield store
+
+
+@pytest.mark.parametrize("lenient_v2", [False, True], ids=["v3-and-v2-check-values",
+                                                         "v2-checks-no-values"])
+def test_a_store_where_every_id_exists_refuses_every_write_probe(strict_store, table,
+                                                                 lenient_v2):
+    """The real CLI, a token holding every scope: every write goes out and none lands, even
+    where v2 checks no value's type (only read-only fields stop a v2 write then)."""
+    if lenient_v2:
+        strict_store.readings.add(Reading.V2_VALUES_UNCHECKED)
+    result = run_cli(["check"], {
+        "BIGCOMMERCE_STORE_HASH": STORE_HASH, "BIGCOMMERCE_API_URL": strict_store.url,
+        "BIGCOMMERCE_ACCESS_TOKEN": FULL_TOKEN,
+    })
+    assert not result.traceback, result.traceback
+    sent = {(r.method, r.api_path) for r in strict_store.requests if r.method in WRITE_METHODS}
+    declared = {(p.method, p.path) for row in table.all_rows for p in row.probes
+                if p.method != "GET"}
+    assert declared and sent == declared
+    refused = {r.status for r in strict_store.requests
+               if r.method in WRITE_METHODS and r.api_path != GRAPHQL_PATH}
+    assert refused <= {400, 422}, refused  # refused for the body: no id lookup helped
+    assert_store_unchanged(strict_store)
+
+
+@pytest.mark.parametrize(("method", "path", "body"), EMPTY_BODY_PUTS_BEFORE_ISSUE_17,
+                         ids=[path for _m, path, _b in EMPTY_BODY_PUTS_BEFORE_ISSUE_17])
+def test_the_strict_store_would_have_let_todays_empty_puts_through(
+    strict_store, method, path, body
+):
+    """The test above can fail: each empty-body PUT of the old table lands on the strict
+    store (and is refused by the default one, which is why it looked safe)."""
+    url = f"{strict_store.url}/stores/{STORE_HASH}{path}"
+    headers = {"X-Auth-Token": FULL_TOKEN, "Content-Type": "application/json"}
+    answer = requests.request(method, url, json=body, headers=headers, timeout=10)
+    assert answer.status_code == 200
+    assert [r.api_path for r in strict_store.mutations] == [path]
+    strict_store.readings.clear()
+    again = requests.request(method, url, json=body, headers=headers, timeout=10)
+    assert again.status_code in (400, 404, 422)
 
 
 # static: the checker's code -------------------------------------------------------------

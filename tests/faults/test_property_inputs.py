@@ -28,7 +28,12 @@ from support.trap import Trap
 from urllib3.util import parse_url
 
 from bc_scopes.checker.inputs import InputError, clean_secret, is_loopback_host, normalise_api_url
-from bc_scopes.checker.storehash import MAX_STORE_HASH_LENGTH, StoreHashError, normalise_store_hash
+from bc_scopes.checker.storehash import (
+    MAX_STORE_HASH_LENGTH,
+    PLACEHOLDER_HASHES,
+    StoreHashError,
+    normalise_store_hash,
+)
 from bc_scopes.fakestore.server import FakeStore
 
 PURE = settings(max_examples=200, deadline=None, database=None)
@@ -39,9 +44,13 @@ CLI = settings(
 BARE_HASH = re.compile(r"^[a-z0-9]{1,64}$")
 TOKEN_CHARS = re.compile(r"^[A-Za-z0-9._~+/=-]{1,512}$")
 PROP_STORE_HASH = "propstore0"
+SAMPLE_HASH = "x4k9m2q7"  # a store hash the fake store does not know (403, not 401)
 
 # strategies ------------------------------------------------------------------------------
-hashes = st.from_regex(r"[a-z0-9]{1,16}", fullmatch=True)
+# The guide's example hash is refused on purpose (storehash.PLACEHOLDER_HASHES).
+hashes = st.from_regex(r"[a-z0-9]{1,16}", fullmatch=True).filter(
+    lambda value: value not in PLACEHOLDER_HASHES
+)
 # Characters str.strip() removes: what a paste wraps a value in.
 wrapping = st.text(alphabet=" \t\r\n\x0b\x0c\u00a0\u2003\u2028\x1c\x1f\x85", max_size=4)
 PASTED_FORMS = (
@@ -304,7 +313,7 @@ def check(env: dict[str, str | None], args: tuple[str, ...] = ()) -> CliResult:
 
 def base_env(api_url: str) -> dict[str, str | None]:
     return {
-        "BIGCOMMERCE_STORE_HASH": "abc123",
+        "BIGCOMMERCE_STORE_HASH": SAMPLE_HASH,
         "BIGCOMMERCE_API_URL": api_url,
         "BIGCOMMERCE_ACCESS_TOKEN": "propertytoken0000000000000000001",
     }
@@ -366,7 +375,7 @@ def test_cli_api_url_accepted_forms_reach_that_host(prop_store, form):
     url = form.format(port=urlsplit(prop_store.url).port)
     code, out, err, _logs, escaped = check(base_env(url))
     assert (code, escaped) == (3, ""), out + err
-    assert [r.path for r in prop_store.requests] == ["/stores/abc123/v2/time"]
+    assert [r.path for r in prop_store.requests] == [f"/stores/{SAMPLE_HASH}/v2/time"]
 
 
 @CLI
@@ -392,7 +401,7 @@ def test_cli_bad_token_exits_2_without_a_connection(trap, tmp_path_factory, valu
 @CLI
 @given(tokens, wrapping)
 def test_cli_token_wrapped_in_whitespace_is_sent_stripped(prop_store, token, space):
-    assume(token.lower() != "abc123")
+    assume(token.lower() != SAMPLE_HASH)
     prop_store.reset()
     prop_store.grant(token, set())  # known token, unknown store hash: 403, not 401
     env = base_env(prop_store.url)

@@ -144,7 +144,8 @@ def test_no_canary_in_plain_pytest_with_a_failing_row_and_locals(pytester, plugi
 
 def test_no_canary_in_plain_pytest_when_the_server_echoes_the_token(pytester, plugin_env, table):
     plugin_env.grant(CANARY_TOKEN, {"store_v2_orders_read_only"})
-    for path in ("^/v3/themes$", "^/v3/store/systemlogs$", "^/v2/store$"):
+    for path in ("^/v3/themes$", "^/v3/store/systemlogs$",
+                 "^/v3/settings/inventory/notifications$"):
         plugin_env.add_fault(Fault(FaultKind.ECHO_TOKEN, status=403, path=path,
                                    title="Auth failed for token {token} ({reversed})"))
     result = pytester.runpytest(*LOUD, f"--junit-xml={pytester.path / 'junit.xml'}",

@@ -221,6 +221,44 @@ INVALID_FILES: tuple[InvalidFile, ...] = (
         _text(_set_guide("site_url", "https://dropstream.github.io/bc-api\u200b-credentials/")),
         ("guide", "site_url", "invisible format character U+200B"),
     ),
+    # Write probes must be proven to fail before anything is sent (bc_scopes/probe_safety.py).
+    InvalidFile(
+        "write-probe-that-could-succeed",
+        _text(_set_probe("orders", 1, "body", {"status_id": 11})),
+        ("orders", "'probes.1'", "PUT /v2/orders/999999999", "two independent ways"),
+    ),
+    InvalidFile(
+        "write-probe-with-only-an-absent-id",
+        _text(_set_probe("content", 1, "body", {})),
+        ("content", "'probes.1'", "absent-id", "partial update"),
+    ),
+    InvalidFile(
+        "write-probe-on-an-unknown-route",
+        _text(_set_probe("orders", 1, "path", "/v3/orders/999999999/not-a-route")),
+        ("orders", "/v3/orders/999999999/not-a-route", "not a route of BigCommerce's reference"),
+    ),
+    InvalidFile(
+        "binary-value-in-probe-body",
+        _raw(_replace_once("body: {settings: not-a-list}", "body: {settings: !!binary aGk=}")),
+        ("settings", "binary data", "not a JSON value"),
+    ),
+    InvalidFile(
+        "mixed-key-types-in-probe-body",
+        _raw(_replace_once("body: {settings: not-a-list}", 'body: {1: a, "b": c}')),
+        ("key 1", "not text"),
+    ),
+    InvalidFile(
+        "graphql-probe-that-mutates",
+        _raw(_replace_once("query: 'query BcScopesTranslationsProbe {",
+                           "query: 'mutation BcScopesTranslationsProbe {")),
+        ("store-translations", "GraphQL", "may only read"),
+    ),
+    InvalidFile(
+        "graphql-probe-with-variables",
+        _raw(_replace_once("first: 1) { edges { node { resourceId } } } } }'}",
+                           "first: 1) { edges { node { resourceId } } } } }', variables: {}}")),
+        ("store-translations", "GraphQL", "exactly {query"),
+    ),
     InvalidFile("empty-file", lambda: b"", ("top level",)),
     InvalidFile("a-list-not-a-mapping", lambda: b"- id: orders\n", ("top level",)),
 )

@@ -46,9 +46,17 @@ RUNTIME_DEPENDENCIES = {"pyyaml", "jsonschema", "requests", "junitparser", "rich
 SECOND_TOKEN = "secondtoken00000000000000000007"
 
 
+# The page's commands use the example hash abc123 and tell the reader to put their own in
+# its place; the checker refuses abc123 itself (storehash.PLACEHOLDER_HASHES). The test
+# does what the page says, with this store's hash.
+PAGE_EXAMPLE_HASH = "abc123"
+READER_HASH = "k3m8p2x9"
+
+
 def page_commands() -> list[str]:
-    """Every command line of the page's shell blocks, comments dropped."""
-    text = VERIFY_PAGE.read_text(encoding="utf-8")
+    """Every command line of the page's shell blocks, comments dropped, with the reader's
+    store hash in place of the page's example."""
+    text = VERIFY_PAGE.read_text(encoding="utf-8").replace(PAGE_EXAMPLE_HASH, READER_HASH)
     return [line.split(" # ")[0].strip() for lang, lines in fenced_blocks(text) if lang in SHELLS
             for line in lines if line.strip() and not line.strip().startswith("#")]
 
@@ -63,7 +71,7 @@ def repository_url() -> str:
 def stores(table: ScopeTable) -> Iterator[FakeStore]:
     with FakeStore(store_hash="multistore0") as server:  # one API URL, several stores
         exact = required_scopes(table)
-        server.grant(EXACT_TOKEN, store_hash="abc123", scopes=exact)
+        server.grant(EXACT_TOKEN, store_hash=READER_HASH, scopes=exact)
         server.grant(
             SECOND_TOKEN, store_hash="def456", scopes=with_level(table, exact, "orders", "none")
         )
@@ -149,7 +157,8 @@ def test_every_command_on_the_page_works_from_the_installed_wheel(
     env = clean_env(BIGCOMMERCE_API_URL=stores.url, NO_COLOR="1")
     ran: dict[str, int] = {}
     csv_text = next("\n".join(lines) + "\n" for lang, lines in
-                    fenced_blocks(VERIFY_PAGE.read_text(encoding="utf-8")) if lang == "csv")
+                    fenced_blocks(VERIFY_PAGE.read_text(encoding="utf-8")) if lang == "csv"
+                    ).replace(PAGE_EXAMPLE_HASH, READER_HASH)
     (installed.outside / "stores.csv").write_text(csv_text, encoding="utf-8")
     for command in page_commands():
         assignment = re.match(r"^(?:export\s+|\$env:)(\w+)\s*=\s*(.*)$", command)
@@ -178,7 +187,7 @@ def test_every_command_on_the_page_works_from_the_installed_wheel(
             assert result.returncode == 1, result.stdout + result.stderr  # Birch lacks Orders
             lines = [line for line in result.stdout.splitlines() if line.startswith("[")]
             assert len(lines) == 2
-            assert any("Acme Outdoor (abc123): exit 0" in line for line in lines)
+            assert any(f"Acme Outdoor ({READER_HASH}): exit 0" in line for line in lines)
             assert any("Birch & Co (def456): exit 1" in line and "Orders" in line
                        for line in lines)
             report = json.loads((installed.outside / "stores-report.json").read_text())
@@ -193,8 +202,8 @@ def _assert_same_verdicts_as_in_process(
 ) -> None:
     report = json.loads(report_path.read_text())
     installed_verdicts = {entry["id"]: entry["verdict"] for entry in report["scopes"]}
-    assert report["store_hash"] == "abc123" and report["table_version"] == table.version
-    here = check(table, CheckInputs("abc123", stores.url, Secret(EXACT_TOKEN)))
+    assert report["store_hash"] == READER_HASH and report["table_version"] == table.version
+    here = check(table, CheckInputs(READER_HASH, stores.url, Secret(EXACT_TOKEN)))
     assert installed_verdicts == {result.row.id: result.verdict.value for result in here.rows}
     assert set(installed_verdicts.values()) <= {"ok", "unverifiable"}
 

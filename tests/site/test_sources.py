@@ -28,6 +28,7 @@ KB = "source-kb-accounts"  # BigCommerce Help Center, "Store API Accounts"
 DOCS = "source-d-accounts"  # BigCommerce developer docs, "API Accounts & OAuth Scopes"
 PR1405 = "source-pr1405"  # BigCommerce docs pull request 1405: scopes can't be changed
 DROPSTREAM = "source-ds-enable"  # DropStream help centre, "BigCommerce - Enable API Access"
+STORE_INFO = "source-store-info"  # store_information.v2.yml:49, the store- control-panel host
 
 # name -> (pattern on a block's text, case-insensitive; the sources that may back it).
 # Keep each pattern specific to the fact, so that it does not catch ordinary words ("a
@@ -72,7 +73,9 @@ FACTS: dict[str, tuple[str, tuple[str, ...]]] = {
         (DOCS,),
     ),
     "the Stencil-CLI token type is for themes": (r"\bStencil\b", (KB,)),
-    "the hash in the store's address": (r"\bpart after [`\"]?store-|\bnot [`\"]?store-\w", (KB,)),
+    "the hash in the store's address": (
+        r"\bpart after [`\"]?store-|\bnot [`\"]?store-\w", (KB, STORE_INFO)
+    ),
     # DropStream's connection article.
     "the store owner signs in once": (
         r"\bsign(?:s|ed)?[- ]in\b[^.]{0,60}\bstore owner\b"

@@ -10,7 +10,7 @@ from bc_scopes.fakestore.routes import default_route_table
 from bc_scopes.fakestore.server import FakeStore
 from bc_scopes.model import ScopeTable
 
-STORE_HASH = "abc123"
+STORE_HASH = "x4k9m2q7"  # a sample; the guide's abc123 is refused as a placeholder
 EXACT_TOKEN = "exacttoken0000000000000000000001"
 FULL_TOKEN = "fulltoken00000000000000000000002"
 ENV_NAMES = (
@@ -32,7 +32,7 @@ def required_scopes(table: ScopeTable) -> set[str]:
 def all_scopes(table: ScopeTable) -> set[str]:
     """Every scope the fake store or the table knows: a token with every box ticked."""
     found = set(default_route_table().all_scopes())
-    for row in table.rows:
+    for row in table.all_rows:
         found.update(row.scope_strings.values())
     return found
 

@@ -29,6 +29,7 @@ from typing import Any
 from bc_scopes.fakestore.routes import Route, RouteTable
 from bc_scopes.levels import LEVEL_LABELS, level_label
 from bc_scopes.model import Probe, ScopeRow, ScopeTable
+from bc_scopes.probe_safety import GRAPHQL_PATH
 
 from .accounts import PanelEntry
 from .corrections import Corrections, PanelCorrection
@@ -287,6 +288,8 @@ def compare_routes(
     for row in table.all_rows:
         for probe in row.probes:
             path = probe.path.split("?", 1)[0]
+            if path == GRAPHQL_PATH:  # a GraphQL query: no REST route to compare
+                continue
             match = routes.match(probe.method, path) or docs_table.match(probe.method, path)
             if match is None:
                 found.append(_high(

@@ -79,7 +79,8 @@ def _details(r: Report, width: int) -> list[str]:
     lines = _wrap(f"bc-scopes {__version__} (scope table {r.table.version}): checked "
                   f"{_target(r)}", width)
     for note in r.notes:
-        lines += _wrap(note, width)
+        if note not in r.warnings:
+            lines += _wrap(note, width)
     if r.preflight is not None:
         lines += _wrap(f"Preflight: {r.preflight.message}", width)
     if r.preflight is not None and not r.preflight.ok:
@@ -165,6 +166,8 @@ def report(r: Report, verbose: bool = False, width: int = DEFAULT_WIDTH) -> str:
     width = max(40, width)
     lines = _wrap(verdict_line(r), width)
     lines += _problem_lines(r, width)
+    for warning in r.warnings:
+        lines += _wrap(warning, width)
     lines += _confirm_lines(r, width)
     if verbose:
         lines += ["", *_details(r, width)]
