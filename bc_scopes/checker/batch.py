@@ -31,6 +31,7 @@ from bc_scopes.checker.batch_results import (
     worst_exit_code,
 )
 from bc_scopes.checker.check import check
+from bc_scopes.checker.credentials_file import CredentialsFileError, read_credentials_file
 from bc_scopes.checker.hooks import CheckHooks
 from bc_scopes.checker.inputs import CheckInputs, InputError, clean_secret
 from bc_scopes.checker.options import CheckOptions
@@ -60,7 +61,12 @@ def plan(max_in_flight: int, concurrency: int) -> tuple[int, int]:
 
 
 def store_token(entry: StoreEntry, environ: Mapping[str, str]) -> Secret:
-    """One store's token, from the variable its row names."""
+    """One store's token: from its credentials file when the row names one, else its variable."""
+    if entry.credentials_file:
+        try:
+            return read_credentials_file(entry.credentials_file).access_token
+        except CredentialsFileError as error:
+            raise InputError(f"{error}. Nothing was sent to this store") from None
     raw = environ.get(entry.token_env)
     if raw is None or not raw.strip():
         raise InputError(
@@ -79,6 +85,17 @@ def store_inputs(entry: StoreEntry, api_url: str, environ: Mapping[str, str]) ->
     return CheckInputs(
         store_hash=entry.store_hash, api_url=api_url, access_token=store_token(entry, environ)
     )
+
+
+def _run_redactor(entries: Sequence[StoreEntry], environ: Mapping[str, str]) -> Redactor:
+    """Every token of the run: a store's outputs never show another store's token."""
+    tokens: list[Secret] = []
+    for entry in entries:
+        try:
+            tokens.append(store_token(entry, environ))
+        except InputError:
+            continue  # that store sends nothing; its row says why
+    return Redactor(tokens)
 
 
 def _groups(entries: Sequence[StoreEntry]) -> list[list[StoreEntry]]:
@@ -182,10 +199,7 @@ def run_batch(
     hooks = hooks or CheckHooks()
     stores_at_once, per_store = plan(limits.max_in_flight, options.concurrency)
     guard = RunGuard(limits.max_in_flight)
-    # Every token of the run: a store's outputs never show another store's token.
-    redactor = Redactor(Secret(value) for value in {
-        (environ.get(entry.token_env) or "").strip() for entry in entries
-    } if value)
+    redactor = _run_redactor(entries, environ)
     batch = _Batch(
         table, api_url, replace(options, concurrency=per_store),
         replace(hooks, guard=guard, redactor=redactor), environ, guard, checker,

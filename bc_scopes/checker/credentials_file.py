@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from bc_scopes.checker.secrets import RedactedText, Secret
+from bc_scopes.errors import BadInput
 from bc_scopes.files import UnreadableFile, read_at_most
 
 MAX_CREDENTIALS_FILE_BYTES = 4096  # the cap of every credential file (inputs.py)
@@ -38,7 +39,7 @@ _FIELDS = {
 }
 
 
-class CredentialsFileError(ValueError):
+class CredentialsFileError(BadInput):
     """A credentials file that cannot be used. One line, naming labels only, never values."""
 
 

@@ -25,11 +25,15 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from bc_scopes.checker.credentials_file import CredentialsFileError, read_credentials_file
 from bc_scopes.checker.inputs import InputError
 from bc_scopes.checker.storehash import StoreHashError, normalise_store_hash
 from bc_scopes.files import UnreadableFile, read_at_most, unreadable_message
 
 REQUIRED_COLUMNS = ("name", "store_hash", "token_env")
+# Optional: the .txt file BigCommerce downloaded for that store's API account. Where a row
+# names one, its token (and, if the store_hash cell is empty, its store hash) come from it.
+CREDENTIALS_COLUMN = "credentials_file"
 MAX_FILE_BYTES = 1024 * 1024
 MAX_STORES = 10_000
 MAX_NAME_LENGTH = 100
@@ -65,7 +69,9 @@ _MIN_SECRET_MATCH = 12
 CSV_HELP = (
     "STORES.csv has a header row with the columns name,store_hash,token_env: a name of your "
     "choice, the store hash (or the API path), and the name of the environment variable that "
-    "holds that store's Access Token (for example ACME_TOKEN). Tokens never go in the file."
+    "holds that store's Access Token (for example ACME_TOKEN); or, in an optional "
+    "credentials_file column, the path of the .txt file BigCommerce downloaded for that store. "
+    "Tokens never go in the file."
 )
 
 
@@ -84,6 +90,7 @@ class StoreEntry:
     name: str
     store_hash: str
     token_env: str
+    credentials_file: str = ""  # the token comes from this file, when named
 
 
 class SecretFinder:
@@ -216,6 +223,15 @@ def parse_stores(text: str, source: str, environ: Mapping[str, str]) -> list[Sto
         if suspect:
             continue
         name, raw_hash, token_env = (cells[column] for column in REQUIRED_COLUMNS)
+        credentials_file = cells.get(CREDENTIALS_COLUMN, "")
+        if credentials_file:
+            try:
+                credentials = read_credentials_file(credentials_file)
+            except CredentialsFileError as error:
+                problems.append(f"{where}, column {CREDENTIALS_COLUMN}: {error}")
+                continue
+            if not raw_hash and credentials.api_path is not None:
+                raw_hash = credentials.api_path.reveal()
         if not name:
             problems.append(f"{where}, column name: empty; give each store a name")
         elif len(name) > MAX_NAME_LENGTH or any(ord(char) < 32 for char in name):
@@ -230,6 +246,9 @@ def parse_stores(text: str, source: str, environ: Mapping[str, str]) -> list[Sto
             store_hash = normalise_store_hash(raw_hash)
         except StoreHashError as error:
             problems.append(f"{where}, column store_hash: {error}")
+            continue
+        if credentials_file and not token_env:
+            entries.append(StoreEntry(number, name, store_hash, "", credentials_file))
             continue
         if not _ENV_NAME.match(token_env):
             problems.append(

@@ -246,3 +246,23 @@ def test_the_run_deadline_bounds_the_whole_run_and_names_what_was_not_checked(
     assert len(stopped) == 2 and len(never) == STORES - 2 and all(o.sent_nothing for o in never)
     assert summary.unchecked == [o.entry for o in never]
     assert len(fleet.requests) == sent_by_then  # nothing left once the run was over
+
+
+def test_a_row_can_name_the_credentials_file_bigcommerce_downloaded(
+    tmp_path: Path, fleet: FakeStore,
+) -> None:
+    downloaded = tmp_path / "fleet05-api-account.txt"
+    downloaded.write_text(
+        f"CLIENT NAME: DropStream\r\nAPI PATH: https://api.bigcommerce.com/stores/fleet05/v3/\r\n"
+        f"ACCESS TOKEN: {token_of(5)}\r\nCLIENT ID: {'c' * 31}\r\n", encoding="utf-8")
+    stores = tmp_path / "stores.csv"
+    stores.write_text("name,store_hash,token_env,credentials_file\n"
+                      f"From file,,,{downloaded}\nFrom env,fleet01,FLEET_TOKEN_1,\n",
+                      encoding="utf-8")
+    report_path = tmp_path / "r.json"
+    result = run_cli(["check-many", str(stores), "--json", str(report_path)], fleet_env(fleet))
+    assert result.code == exitcodes.OK, result.out + result.err
+    by_name = {s["name"]: s for s in json.loads(report_path.read_text())["stores"]}
+    assert by_name["From file"]["store_hash"] == "fleet05"
+    assert by_name["From file"]["exit_code"] == 0 and by_name["From env"]["exit_code"] == 0
+    assert token_of(5) not in result.out + result.err + report_path.read_text()
