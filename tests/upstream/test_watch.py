@@ -208,3 +208,34 @@ def test_the_command_runs_as_a_script(world: World) -> None:
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith("Upstream watch: 1 high-impact")
     assert "HIGH level-renamed" in result.stdout
+
+
+HOSTILE_DOC_TEXT = (
+    "See [the fix](https://evil.example/x) and ![pixel](https://evil.example/p.png), "
+    "ping @octocat, visit www.evil.example or https://evil.example/y, "
+    "<img src=x onerror=alert(1)> `code` | table & more"
+)
+
+
+def test_the_issue_quotes_bigcommerces_text_inertly() -> None:
+    """No link, image, HTML, mention or autolinked address from the docs reaches the issue."""
+    import re
+
+    import markdown as python_markdown
+
+    from tools.upstream.compare import HIGH, Difference
+    from tools.upstream.report import WatchReport, render_markdown
+
+    report = WatchReport(
+        docs="docs", docs_commit="abc`def", baseline_commit=None,
+        differences=[Difference(HIGH, "row-renamed", "orders", HOSTILE_DOC_TEXT,
+                                where="reference/x.yml`](https://evil.example)")],
+        notes=[HOSTILE_DOC_TEXT],
+    )
+    text = render_markdown(report)
+    html = python_markdown.markdown(text)
+    assert "<a " not in html and "<img" not in html and "onerror" not in html.replace(
+        "onerror=alert", "")
+    assert not re.search(r"@\w", text), "a mention would notify someone"
+    assert "://" not in text and not re.search(r"(?i)\bwww\.", text)
+    assert "evil" in text  # the words are still there, only inert

@@ -7,6 +7,7 @@ says what was compared (docs commit, baseline commit) and where to read how to a
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,8 +87,27 @@ def render_text(report: WatchReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+_MARKDOWN_SPECIALS = "\\`*_[](){}#+!|~>"
+_ZERO_WIDTH = "\u200b"
+
+
 def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    """Text from BigCommerce's docs as inert Markdown in the issue the watch opens.
+
+    No link, image, HTML, mention or autolinked URL may survive: every Markdown
+    special is escaped, `<` becomes an entity, and a zero-width space breaks `@name`,
+    `://` and `www.` so GitHub neither notifies anyone nor links anywhere.
+    """
+    escaped = "".join("\\" + char if char in _MARKDOWN_SPECIALS else char
+                      for char in text.replace("&", "&amp;").replace("<", "&lt;"))
+    escaped = re.sub(r"@(?=\w)", "@" + _ZERO_WIDTH, escaped)
+    escaped = escaped.replace("://", ":" + _ZERO_WIDTH + "//")
+    return re.sub(r"(?i)\bwww\.", lambda m: m.group(0)[:3] + _ZERO_WIDTH + ".", escaped)
+
+
+def _md_code(text: str) -> str:
+    """`text` as an inline code span that no backtick in it can close."""
+    return "`" + text.replace("`", "\u02cb").replace("://", ":" + _ZERO_WIDTH + "//") + "`"
 
 
 def render_markdown(report: WatchReport) -> str:
@@ -95,9 +115,9 @@ def render_markdown(report: WatchReport) -> str:
         "# BigCommerce's docs changed what the scope guide relies on"
         if report.high else "# Upstream watch: no high-impact difference",
         "",
-        f"Compared `bigcommerce/docs` at `{report.docs_commit or 'unknown commit'}` with "
-        f"`scopes.yaml`, the fake store's route table and `upstream/corrections.yaml` "
-        f"(baseline: `{report.baseline_commit or 'none'}`).",
+        f"Compared `bigcommerce/docs` at {_md_code(report.docs_commit or 'unknown commit')} "
+        f"with `scopes.yaml`, the fake store's route table and `upstream/corrections.yaml` "
+        f"(baseline: {_md_code(report.baseline_commit or 'none')}).",
         "",
         f"**{len(report.high)} high-impact** and **{len(report.low)} low-impact** "
         f"difference(s). How to act on each kind: `{GUIDE_PAGE}`.",
@@ -116,7 +136,7 @@ def render_markdown(report: WatchReport) -> str:
                 continue
             out += [f"### {_KIND_TITLES.get(kind, kind)} ({len(items)})", ""]
             for difference in items:
-                where = f" — `{difference.where}`" if difference.where else ""
+                where = f" — {_md_code(difference.where)}" if difference.where else ""
                 out.append(f"- {_md_escape(difference.message)}{where}")
             out.append("")
     return "\n".join(out).rstrip() + "\n"
