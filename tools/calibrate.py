@@ -13,16 +13,24 @@ secrets, numbers and e-mail addresses), and the rate-limit headers.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import re
-from collections.abc import Mapping
+import urllib.parse
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bc_scopes.checker.client import Answer, BigCommerceClient, Cancelled, SafetyStop
+from bc_scopes.checker.client import (
+    RATE_HEADERS,
+    Answer,
+    BigCommerceClient,
+    Cancelled,
+    SafetyStop,
+)
 from bc_scopes.checker.evidence import Outcome
 from bc_scopes.checker.options import RetryPolicy
 from bc_scopes.checker.probes import classify, unique_probes
@@ -176,10 +184,51 @@ class CalibrationToken:
     scopes: tuple[str, ...]
 
 
-def scrub(title: str, redactor: Redactor) -> str:
-    """A title fit to commit: no secret, no e-mail address, no id (999999999 is ours)."""
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'|\u201c[^\u201d]*\u201d|\u2018[^\u2019]*\u2019")
+_URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
+_PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
+WITHHELD = "[withheld: the server's text held a secret or the store hash]"
+
+
+def secret_forms(secret: str) -> set[str]:
+    """A secret as it may appear in text: plain, reversed, hex, base64 (any flavour), URL-
+    encoded, split by dashes, dots or spaces. All lower case, separators removed."""
+    raw = secret.encode("utf-8")
+    forms = {secret, secret[::-1], raw.hex(), base64.b64encode(raw).decode(),
+             base64.urlsafe_b64encode(raw).decode(), urllib.parse.quote(secret, safe="")}
+    return {_squeezed(form) for form in forms}
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def hides_a_secret(text: str, secrets: Iterable[str], piece: int = 8) -> bool:
+    """True when any 8-character piece of any form of a secret is in `text`, however split."""
+    squeezed = _squeezed(text)
+    for secret in secrets:
+        for form in secret_forms(secret):
+            if len(form) < piece:
+                if form and form in squeezed:
+                    return True
+                continue
+            if any(form[i:i + piece] in squeezed for i in range(len(form) - piece + 1)):
+                return True
+    return False
+
+
+def scrub(title: str, redactor: Redactor, secrets: Iterable[str] = (),
+          store_hash: str = "") -> str:
+    """A title fit to commit: no secret in any split or encoding, no store hash, no personal
+    data (quoted values, e-mail and web addresses, phone numbers, ids; 999999999 is ours)."""
+    if hides_a_secret(title, [*secrets, *([store_hash] if store_hash else [])]):
+        return WITHHELD
     cleaned = redactor.clean(title)
+    cleaned = _QUOTED.sub("<value>", cleaned)
     cleaned = _EMAIL.sub("<e-mail>", cleaned)
+    cleaned = _URL.sub("<address>", cleaned)
+    cleaned = _PHONE.sub(lambda m: m.group(0) if m.group(0) == "999999999" else "<number>",
+                         cleaned)
     return _NUMBER.sub(lambda m: m.group(0) if m.group(0) == "999999999" else "<id>", cleaned)
 
 
@@ -193,7 +242,8 @@ def _requests(table: ScopeTable) -> list[tuple[str, str, Any, str]]:
     return sorted(found, key=lambda item: item[0] != "GET")
 
 
-def _entry(token: str, answer: Answer, body: Any, why: str, redactor: Redactor) -> dict[str, Any]:
+def _entry(token: str, answer: Answer, body: Any, why: str, redactor: Redactor,
+           secrets: Iterable[str] = (), store_hash: str = "") -> dict[str, Any]:
     result = classify(answer, redactor)
     entry: dict[str, Any] = {
         "token": token, "method": answer.method, "path": answer.path, "why": why,
@@ -206,7 +256,7 @@ def _entry(token: str, answer: Answer, body: Any, why: str, redactor: Redactor) 
     entry["status"] = answer.status
     title = answer.payload.get("title") if isinstance(answer.payload, dict) else None
     if isinstance(title, str) and title:
-        entry["title"] = scrub(title, redactor)[:200]
+        entry["title"] = scrub(title, redactor, secrets, store_hash)[:200]
     entry["proves"] = result.outcome.value
     payload = answer.payload if isinstance(answer.payload, dict) else {}
     graphql_body = "data" in payload or isinstance(payload.get("errors"), list)
@@ -214,7 +264,9 @@ def _entry(token: str, answer: Answer, body: Any, why: str, redactor: Redactor) 
         entry["graphql"] = graphql_shape(answer.payload)
     if result.outcome is Outcome.DENIED:
         entry["scope_denied"] = True
-    headers = {name: value for name, value in answer.headers.items() if name.startswith("X-")}
+    # Only the rate-limit headers: any other could carry the store's hash or an id.
+    headers = {name: value for name, value in answer.headers.items()
+               if name in RATE_HEADERS and not hides_a_secret(value, [store_hash, *secrets])}
     if headers:
         entry["headers"] = headers
     return entry
@@ -237,6 +289,8 @@ def calibrate(
 ) -> tuple[dict[str, Any], str | None]:
     """Send everything once per token. Returns the recording and, after a safety stop, why."""
     redactor = Redactor([token.value for token in tokens])
+    secrets = [token.value.reveal() for token in tokens]
+    store_hash = store_base_url.rstrip("/").rsplit("/stores/", 1)[-1].split("/")[0]
     answers: list[dict[str, Any]] = []
     stopped: str | None = None
     for token in tokens:
@@ -244,7 +298,7 @@ def calibrate(
         try:
             for method, path, body, why in _requests(table):
                 answers.append(_entry(token.name, client.send(method, path, body), body, why,
-                                      redactor))
+                                      redactor, secrets, store_hash))
         except SafetyStop as stop:
             stopped = f"{stop.method} {stop.path} was answered {stop.status} for {token.name}"
         except Cancelled:

@@ -93,3 +93,50 @@ def test_every_write_the_kit_sends_is_proven_to_fail_like_a_probe():
             continue
         problem = write_probe_problem(question.method, question.path, question.body)
         assert problem is None, (question.name, problem)
+
+
+def test_a_recording_keeps_no_store_hash_personal_data_or_token_in_any_form(
+    store, table, tmp_path, capsys,
+):
+    """A server's error text may echo anything: the scan of the written file finds none of it."""
+    import base64
+    import urllib.parse
+
+    from bc_scopes.fakestore.faults import Fault, FaultKind
+
+    store.grant(FULL, all_scopes(table))
+    store.grant(NONE, set())
+    dashed = "-".join(FULL[i:i + 5] for i in range(0, len(FULL), 5))
+    encoded = {
+        "dashes": dashed, "base64": base64.b64encode(FULL.encode()).decode(),
+        "hex": FULL.encode().hex(), "url": urllib.parse.quote(FULL + "/"),
+        "spaced": " ".join(FULL), "upper": FULL.upper(),
+    }
+    personal = {"e-mail": "jane.doe@example.com", "name": "Jane Doe",
+                "phone": "+1 555 010 9999", "address": "https://shop.example/account/42"}
+    titles = [f"Store {STORE_HASH} refused {value}" for value in encoded.values()]
+    titles += [f"Customer \"{personal['name']}\" <{personal['e-mail']}> {personal['phone']} "
+               f"see {personal['address']}"]
+    for number, title in enumerate(titles):
+        store.add_fault(Fault(FaultKind.STATUS, status=404, title=title, times=1,
+                              path=r"^/v[23]/" if number else None))
+    full_set, none_set = tmp_path / "full.yaml", tmp_path / "none.yaml"
+    full_set.write_text(yaml.safe_dump(sorted(all_scopes(table))))
+    none_set.write_text("[]\n")
+    code = calibrate_script().main(
+        ["--store-hash", STORE_HASH, "--api-url", store.url, "--label", "hostile-titles",
+         "--output-dir", str(tmp_path / "out"),
+         "--token", f"full=CAL_FULL:{full_set}", "--token", f"none=CAL_NONE:{none_set}"],
+        environ={"CAL_FULL": FULL, "CAL_NONE": NONE},
+    )
+    [path] = (tmp_path / "out").glob("*-hostile-titles.yaml")
+    text = path.read_text()
+    assert code in (0, 1), capsys.readouterr().err
+    assert "withheld" in text  # the titles were there to be withheld
+    assert STORE_HASH not in text
+    flat = "".join(char for char in text.lower() if char.isalnum())
+    for form, value in encoded.items():
+        squeezed = "".join(char for char in value.lower() if char.isalnum())
+        assert squeezed[:12] not in flat, f"the token, {form}, reached the recording"
+    for kind, value in personal.items():
+        assert value not in text, f"personal data ({kind}) reached the recording"
