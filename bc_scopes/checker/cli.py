@@ -41,8 +41,8 @@ EPILOG = (
     "  GITHUB_STEP_SUMMARY        when set, a Markdown summary is appended to that file\n"
     "\nThe check only reads: writes are built to fail and DELETE is never sent. Nothing is "
     "stored,\nand nothing is sent anywhere but the API URL.\n"
-    "\nexample (prompts for the Access Token, hidden):\n"
-    "  bc-scopes check --store-hash abc123 --json report.json\n"
+    "\nexample (reads the .txt file BigCommerce downloaded when the API account was saved):\n"
+    "  bc-scopes check --credentials-file ~/Downloads/<the-api-account>.txt\n"
     f"\nThe guide: {GUIDE_URL}"
 )
 
@@ -50,7 +50,7 @@ EPILOG = (
 BATCH_EPILOG = (
     "the stores file (CSV, UTF-8, a header row):\n"
     "  name,store_hash,token_env\n"
-    "  Acme Outdoor,abc123,ACME_TOKEN\n"
+    "  Acme Outdoor,k7x2m9,ACME_TOKEN\n"
     "  Birch & Co,def456,BIRCH_TOKEN\n"
     "  token_env names the environment variable that holds that store's Access Token.\n"
     "  Tokens never go in the file: a cell that looks like one stops the run (exit 2)\n"
