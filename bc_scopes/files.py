@@ -35,16 +35,19 @@ def read_at_most(path: str | Path, limit: int) -> bytes:
 
 
 def unreadable_message(
-    path: str | Path, problem: UnreadableFile, limit: int, expected: str, too_large_fix: str
+    path: str | Path, problem: UnreadableFile, limit: int, expected: str, too_large_fix: str,
+    label: str = "",
 ) -> str:
     """The one wording of "this file cannot be used", for every file the user names.
 
-    `expected` says what the file should be ("a CSV file"), `too_large_fix` what to
-    do about a file past `limit` ("split it up").
+    `label` says which file it is ("Access Token" gives "the Access Token file PATH"),
+    `expected` what it should be ("a CSV file"), `too_large_fix` what to do about a file
+    past `limit` ("split it up").
     """
+    where = f"the {label} file {path}" if label else f"{path}"
     size = f"{limit // 1024} KiB" if limit >= 1024 else f"{limit} bytes"
     return {
-        "missing": f"{path}: file not found. Check the path.",
-        "folder": f"{path}: is a folder, not {expected}.",
-        "too-large": f"{path}: larger than {size}; {too_large_fix}.",
-    }.get(problem.kind, f"{path}: cannot read the file ({problem.detail}).")
+        "missing": f"{where}: file not found. Check the path.",
+        "folder": f"{where}: is a folder, not {expected}.",
+        "too-large": f"{where}: larger than {size}; {too_large_fix}.",
+    }.get(problem.kind, f"{where}: cannot read the file ({problem.detail}).")

@@ -20,7 +20,7 @@ import yaml
 
 from bc_scopes import probe_safety
 from bc_scopes.errors import BadInput
-from bc_scopes.files import UnreadableFile, read_at_most
+from bc_scopes.files import UnreadableFile, read_at_most, unreadable_message
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
@@ -537,10 +537,10 @@ def _build(document: dict[str, Any], source: str) -> ScopeTable:
 def parse_scope_table(text: str, source: str = "scopes.yaml") -> ScopeTable:
     """Validate YAML text and return the table. Pure: no file access."""
     if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
-        raise ScopeFileError(
-            f"{source}: file is larger than {MAX_FILE_BYTES // 1024} KiB; "
-            "a scope table is never this big."
-        )
+        raise ScopeFileError(unreadable_message(
+            source, UnreadableFile("too-large"), MAX_FILE_BYTES, "a scope table",
+            "a scope table is never this big",
+        ))
     document = parse_yaml_text(text, source)
     _refuse_non_json(document, source)
     validate_document(document, source)
@@ -555,12 +555,9 @@ def load_scope_table(path: str | Path | None = None) -> ScopeTable:
     try:
         raw = read_at_most(file_path, MAX_FILE_BYTES)
     except UnreadableFile as problem:
-        raise ScopeFileError({
-            "missing": f"{source}: file not found. Check the path.",
-            "folder": f"{source}: is a folder, not a file. Check the path.",
-            "too-large": f"{source}: file is larger than {MAX_FILE_BYTES // 1024} KiB; "
-            "a scope table is never this big.",
-        }.get(problem.kind, f"{source}: cannot read the file ({problem.detail}).")) from None
+        raise ScopeFileError(unreadable_message(
+            source, problem, MAX_FILE_BYTES, "a scope table", "a scope table is never this big"
+        )) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from bc_scopes.checker.secrets import RedactedText, Secret
 from bc_scopes.errors import BadInput
-from bc_scopes.files import UnreadableFile, read_at_most
+from bc_scopes.files import UnreadableFile, read_at_most, unreadable_message
 
 MAX_CREDENTIALS_FILE_BYTES = 4096  # the cap of every credential file (inputs.py)
 # A label: letters and spaces, before the line's first colon. Only the label is ever
@@ -90,12 +90,10 @@ def read_credentials_file(path: str) -> Credentials:
     try:
         raw = read_at_most(path, MAX_CREDENTIALS_FILE_BYTES)
     except UnreadableFile as problem:
-        raise CredentialsFileError({
-            "missing": f"cannot read the credentials file {path}: no such file",
-            "folder": f"cannot read the credentials file {path}: it is a directory",
-            "too-large": f"the credentials file {path} is too large for BigCommerce's "
-            "credentials .txt file",
-        }.get(problem.kind, f"cannot read the credentials file {path}: {problem.detail}")) from None
+        raise CredentialsFileError(unreadable_message(
+            path, problem, MAX_CREDENTIALS_FILE_BYTES, "a file",
+            "BigCommerce's credentials .txt file is far smaller", "credentials",
+        )) from None
     try:
         text = RedactedText(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:

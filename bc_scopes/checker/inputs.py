@@ -19,7 +19,7 @@ from bc_scopes.checker.credentials_file import CredentialsFileError, read_creden
 from bc_scopes.checker.secrets import RedactedText, Secret
 from bc_scopes.checker.storehash import StoreHashError, normalise_store_hash
 from bc_scopes.errors import BadInput
-from bc_scopes.files import UnreadableFile, read_at_most
+from bc_scopes.files import UnreadableFile, read_at_most, unreadable_message
 
 DEFAULT_API_URL = "https://api.bigcommerce.com"
 ENV_STORE_HASH = "BIGCOMMERCE_STORE_HASH"
@@ -155,11 +155,9 @@ def read_secret_file(path: str, label: str) -> Secret:
     try:
         raw = read_at_most(path, MAX_SECRET_FILE_BYTES)
     except UnreadableFile as problem:
-        raise InputError({
-            "missing": f"cannot read the {label} file {path}: no such file",
-            "folder": f"cannot read the {label} file {path}: it is a directory",
-            "too-large": f"the {label} file {path} is too large; it should hold the value only",
-        }.get(problem.kind, f"cannot read the {label} file {path}: {problem.detail}")) from None
+        raise InputError(unreadable_message(
+            path, problem, MAX_SECRET_FILE_BYTES, "a file", "it should hold the value only", label
+        )) from None
     try:
         text = RedactedText(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:

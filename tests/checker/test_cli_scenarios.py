@@ -215,7 +215,7 @@ def test_token_from_a_file(check_cli, tmp_path):
         ({"BIGCOMMERCE_ACCESS_TOKEN": "   "}, (), "no access token"),
         ({"BIGCOMMERCE_ACCESS_TOKEN": "two words"}, (), "space or line break"),
         ({"BIGCOMMERCE_API_URL": "http://api.example.com"}, (), "plain http"),
-        ({}, ("--access-token-file", "/nonexistent/token"), "no such file"),
+        ({}, ("--access-token-file", "/nonexistent/token"), "file not found"),
         ({}, ("--concurrency", "0"), "--concurrency"),
         ({}, ("--scopes-file", "/nonexistent/scopes.yaml"), "file not found"),
         ({}, ("--json", "/proc/version/report.json"), "cannot write there"),

@@ -104,7 +104,7 @@ def test_a_missing_token_is_exit_2_and_nothing_is_sent(tmp_path, check_cli, stor
 def test_a_file_past_the_cap_is_refused_before_it_is_read_whole(tmp_path):
     path = tmp_path / "big.txt"
     path.write_bytes(b"ACCESS TOKEN: " + b"a" * 10_000 + b"\n")
-    with pytest.raises(InputError, match="too large"):
+    with pytest.raises(InputError, match="larger than"):
         resolve_inputs({}, credentials_file=str(path))
 
 

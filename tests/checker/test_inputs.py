@@ -151,9 +151,9 @@ def test_credential_mistakes_are_refused_without_echoing_them(env, message):
 
 def test_secret_file_problems(tmp_path):
     env = {"BIGCOMMERCE_STORE_HASH": "x4k9m2q7"}
-    with pytest.raises(InputError, match="no such file"):
+    with pytest.raises(InputError, match="file not found"):
         resolve_inputs(env, access_token_file=str(tmp_path / "missing"))
-    with pytest.raises(InputError, match="directory"):
+    with pytest.raises(InputError, match="is a folder"):
         resolve_inputs(env, access_token_file=str(tmp_path))
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n")

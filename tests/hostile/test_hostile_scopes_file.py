@@ -63,7 +63,7 @@ def test_model_refuses_bad_file_with_one_line_naming_file_row_and_field(
 def test_huge_text_is_refused_before_parsing() -> None:
     """The size cap holds for text too, so no caller can feed the parser megabytes."""
     huge = SCOPES_FILE.read_text(encoding="utf-8") + "#" + "x" * (600 * 1024)
-    with pytest.raises(ScopeFileError, match=r"^pasted\.yaml: file is larger than 512 KiB"):
+    with pytest.raises(ScopeFileError, match=r"^pasted\.yaml: larger than 512 KiB"):
         parse_scope_table(huge, "pasted.yaml")
 
 
