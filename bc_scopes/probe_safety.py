@@ -31,7 +31,13 @@ import math
 import re
 from typing import Any
 
-from bc_scopes.fakestore.routes import BodyRule, Route, RouteTable, default_route_table
+from bc_scopes.fakestore.routes import (
+    BodyRule,
+    Route,
+    RouteTable,
+    default_route_table,
+    values_at,
+)
 
 ABSENT_IDS = frozenset({"999999999", "00000000-0000-0000-0000-000000000000"})
 # Layers that still stop a write when every id exists and a PUT is a partial update.
@@ -67,20 +73,6 @@ def non_json_value(value: Any, where: tuple[Any, ...] = ()) -> tuple[tuple[Any, 
         return None
     kind = "binary data (!!binary)" if isinstance(value, bytes) else type(value).__name__
     return where, f"{kind} is not a JSON value"
-
-
-def _values_at(body: Any, field: str) -> list[Any]:
-    """Every value at a field path ("a.b", "[].x", "items[].x"); absent fields give none."""
-    values = [body]
-    for part in field.replace("[]", ".[]").strip(".").split("."):
-        found: list[Any] = []
-        for value in values:
-            if part == "[]":
-                found.extend(value if isinstance(value, list) else [])
-            elif isinstance(value, dict) and part in value:
-                found.append(value[part])
-        values = found
-    return values
 
 
 def _wrong_value(rule: dict[str, Any], value: Any) -> bool:
@@ -144,7 +136,7 @@ def failure_reasons(route: Route, path: str, body: Any) -> dict[str, list[str]]:
             add("required", f"{name} is missing")
     for constraint in rule.constraints:
         field = constraint["field"]
-        for value in _values_at(body, field):
+        for value in values_at(body, field):
             if "read_only" in constraint:
                 add("read-only", f"{field} cannot be written")
             elif "exists" in constraint:

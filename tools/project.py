@@ -14,7 +14,7 @@ from pathlib import Path
 
 # The one definition of the repository's root for everything outside the package: the
 # scripts, the tools and the tests (tests/support re-exports it).
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[1]  # == bc_scopes.model.REPO_ROOT in a checkout
 DOCS_INPUTS = ("mkdocs.yml", "docs", "macros", "overrides", "scopes.yaml", "scopes.schema.json")
 _FENCE = re.compile(r"^(?P<indent> *)```(?P<lang>[\w-]*)\s*$")
 

@@ -21,9 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bc_scopes.checker.secrets import RedactedText, Secret
+from bc_scopes.checker.secrets import RedactedText, Secret, read_secret_text
 from bc_scopes.errors import BadInput
-from bc_scopes.files import UnreadableFile, read_at_most, unreadable_message
 
 MAX_CREDENTIALS_FILE_BYTES = 4096  # the cap of every credential file (inputs.py)
 # A label: letters and spaces, before the line's first colon. Only the label is ever
@@ -87,17 +86,7 @@ def parse_credentials_text(text: str, source: str) -> Credentials:
 
 def read_credentials_file(path: str) -> Credentials:
     """Read and parse the file, under the credential-file size cap."""
-    try:
-        raw = read_at_most(path, MAX_CREDENTIALS_FILE_BYTES)
-    except UnreadableFile as problem:
-        raise CredentialsFileError(unreadable_message(
-            path, problem, MAX_CREDENTIALS_FILE_BYTES, "a file",
-            "BigCommerce's credentials .txt file is far smaller", "credentials",
-        )) from None
-    try:
-        text = RedactedText(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise CredentialsFileError(f"the credentials file {path} is not UTF-8 text") from None
-    finally:
-        raw = b""  # keep no readable copy of the secrets in this frame's locals
+    text = read_secret_text(path, MAX_CREDENTIALS_FILE_BYTES, "credentials",
+                            "BigCommerce's credentials .txt file is far smaller",
+                            CredentialsFileError)
     return parse_credentials_text(text, f"the credentials file {path}")

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bc_scopes.checker.credentials_file import CredentialsFileError, read_credentials_file
-from bc_scopes.checker.secrets import RedactedText, Secret
+from bc_scopes.checker.secrets import RedactedText, Secret, read_secret_text
 from bc_scopes.checker.storehash import StoreHashError, normalise_store_hash
 from bc_scopes.errors import BadInput
-from bc_scopes.files import UnreadableFile, read_at_most, unreadable_message
 
 DEFAULT_API_URL = "https://api.bigcommerce.com"
 ENV_STORE_HASH = "BIGCOMMERCE_STORE_HASH"
@@ -152,18 +151,8 @@ def clean_secret(raw: str, label: str) -> Secret:
 
 def read_secret_file(path: str, label: str) -> Secret:
     """Read a credential from a file (one value, surrounding whitespace ignored)."""
-    try:
-        raw = read_at_most(path, MAX_SECRET_FILE_BYTES)
-    except UnreadableFile as problem:
-        raise InputError(unreadable_message(
-            path, problem, MAX_SECRET_FILE_BYTES, "a file", "it should hold the value only", label
-        )) from None
-    try:
-        text = RedactedText(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError(f"the {label} file {path} is not UTF-8 text") from None
-    finally:
-        raw = b""  # keep no readable copy of the secret in this frame's locals
+    text = read_secret_text(path, MAX_SECRET_FILE_BYTES, label, "it should hold the value only",
+                            InputError)
     return clean_secret(text, f"{label} (from {path})")
 
 

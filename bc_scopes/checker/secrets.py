@@ -13,6 +13,9 @@ import hmac
 import re
 from typing import NoReturn
 
+from bc_scopes.errors import BadInput
+from bc_scopes.files import UnreadableFile, read_at_most, unreadable_message
+
 REDACTED = "Secret('***')"
 
 
@@ -97,3 +100,24 @@ def describe_client_credentials(
         "BigCommerce documents no way to verify the Client ID and Client Secret through the "
         "REST API: only the Access Token is sent to BigCommerce, and it is checked below.",
     ]
+
+
+def read_secret_text(
+    path: str, limit: int, label: str, too_large_fix: str, error: type[BadInput],
+) -> RedactedText:
+    """A small file of secrets as text that never shows in a traceback, or `error` (one line).
+
+    Read under `limit`, decoded as UTF-8 (a byte order mark dropped). No readable copy of
+    the bytes stays in this frame's locals.
+    """
+    try:
+        raw = read_at_most(path, limit)
+    except UnreadableFile as problem:
+        raise error(unreadable_message(path, problem, limit, "a file", too_large_fix, label)
+                    ) from None
+    try:
+        return RedactedText(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise error(f"the {label} file {path} is not UTF-8 text") from None
+    finally:
+        raw = b""

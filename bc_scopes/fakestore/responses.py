@@ -6,7 +6,7 @@ import json
 import time
 from typing import Any
 
-from bc_scopes.fakestore.routes import BodyRule, Route
+from bc_scopes.fakestore.routes import BodyRule, Route, values_at
 
 STATUS_TYPE = "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes"
 SCOPE_TITLE = "You don't have a required scope to access the endpoint"
@@ -37,20 +37,6 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "integer": (int,), "boolean": (bool,), "string": (str,), "number": (int, float),
     "array": (list,), "object": (dict,),
 }
-
-
-def _values_at(body: Any, field: str) -> list[Any]:
-    """Every value at a field path ("a.b", "[].x", "items[].x"); absent fields give none."""
-    values = [body]
-    for part in field.replace("[]", ".[]").strip(".").split("."):
-        found: list[Any] = []
-        for value in values:
-            if part == "[]":
-                found.extend(value if isinstance(value, list) else [])
-            elif isinstance(value, dict) and part in value:
-                found.append(value[part])
-        values = found
-    return values
 
 
 def _breaks(constraint: dict[str, Any], value: Any, ids_exist: bool = False) -> bool:
@@ -84,7 +70,7 @@ def constraint_problems(
     for constraint in rule.constraints:
         if values_unchecked and not {"read_only", "exists"} & set(constraint):
             continue
-        for value in _values_at(body, constraint["field"]):
+        for value in values_at(body, constraint["field"]):
             if _breaks(constraint, value, ids_exist):
                 reason = "cannot be written to" if "read_only" in constraint else "is invalid"
                 problems[constraint["field"]] = reason

@@ -146,3 +146,18 @@ class RouteTable:
 def default_route_table() -> RouteTable:
     """The table shipped with the package (loaded once per process)."""
     return RouteTable.from_file()
+
+
+def values_at(body: Any, field: str) -> list[Any]:
+    """Every value at a field path of a rule ("a.b", "[].x", "items[].x"); absent fields give
+    none. The fake store checks bodies with it and the model proves probes with it."""
+    values = [body]
+    for part in field.replace("[]", ".[]").strip(".").split("."):
+        found: list[Any] = []
+        for value in values:
+            if part == "[]":
+                found.extend(value if isinstance(value, list) else [])
+            elif isinstance(value, dict) and part in value:
+                found.append(value[part])
+        values = found
+    return values
