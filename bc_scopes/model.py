@@ -491,40 +491,28 @@ def _probes(entry: dict[str, Any]) -> tuple[Probe, ...]:
     return tuple(probes)
 
 
+def _row(entry: dict[str, Any], required: str) -> ScopeRow:
+    """One row of either list of the validated document."""
+    return ScopeRow(
+        id=entry["id"],
+        name=entry["name"],
+        required=required,
+        levels=tuple(entry["levels"]),
+        scope_strings=dict(entry["scope_strings"]),
+        reason=entry["reason"],
+        aliases=tuple(entry.get("aliases", [])),
+        probes=_probes(entry),
+        confirm_by_eye=entry.get("confirm_by_eye", ""),
+        reason_source=entry["reason_source"],
+        excess_fails=entry.get("excess_fails", False),
+    )
+
+
 def _build(document: dict[str, Any], source: str) -> ScopeTable:
     guide = GuideLinks(**document["guide"])
-    rows = tuple(
-        ScopeRow(
-            id=entry["id"],
-            name=entry["name"],
-            required=entry["required"],
-            levels=tuple(entry["levels"]),
-            scope_strings=dict(entry["scope_strings"]),
-            reason=entry["reason"],
-            aliases=tuple(entry.get("aliases", [])),
-            probes=_probes(entry),
-            confirm_by_eye=entry.get("confirm_by_eye", ""),
-            reason_source=entry["reason_source"],
-            excess_fails=entry.get("excess_fails", False),
-        )
-        for entry in document["scopes"]
-    )
-    none_rows = tuple(
-        ScopeRow(
-            id=entry["id"],
-            name=entry["name"],
-            required=entry["levels"][0],
-            levels=tuple(entry["levels"]),
-            scope_strings=dict(entry["scope_strings"]),
-            reason=entry["reason"],
-            aliases=tuple(entry.get("aliases", [])),
-            probes=_probes(entry),
-            confirm_by_eye=entry.get("confirm_by_eye", ""),
-            reason_source=entry["reason_source"],
-            excess_fails=entry.get("excess_fails", False),
-        )
-        for entry in document["leave_at_none"]
-    )
+    rows = tuple(_row(entry, entry["required"]) for entry in document["scopes"])
+    # Rows to leave at None are required at their lowest level.
+    none_rows = tuple(_row(entry, entry["levels"][0]) for entry in document["leave_at_none"])
     changelog = tuple(
         ChangelogEntry(date=entry["date"], rows=tuple(entry["rows"]), summary=entry["summary"])
         for entry in document["changelog"]
