@@ -23,7 +23,9 @@ __version__ = "0.1.0"
 
 # name -> the module that defines it. When a module moves, only this map changes.
 _PUBLIC: dict[str, str] = {
+    "BadInput": "bc_scopes.errors",
     "check": "bc_scopes.checker.check",
+    "CheckHooks": "bc_scopes.checker.hooks",
     "CheckInputs": "bc_scopes.checker.inputs",
     "CheckOptions": "bc_scopes.checker.options",
     "InputError": "bc_scopes.checker.inputs",
@@ -38,6 +40,8 @@ _PUBLIC: dict[str, str] = {
 # Written out (not derived from _PUBLIC) so linters and type checkers can read it; a test
 # keeps the two equal.
 __all__ = [
+    "BadInput",
+    "CheckHooks",
     "CheckInputs",
     "CheckOptions",
     "InputError",
@@ -53,9 +57,11 @@ __all__ = [
 
 if TYPE_CHECKING:
     from bc_scopes.checker.check import check
+    from bc_scopes.checker.hooks import CheckHooks
     from bc_scopes.checker.inputs import CheckInputs, InputError, resolve_inputs
     from bc_scopes.checker.options import CheckOptions, RetryPolicy
     from bc_scopes.checker.report import Report
+    from bc_scopes.errors import BadInput
     from bc_scopes.model import ScopeFileError, ScopeTable, load_scope_table
 
 

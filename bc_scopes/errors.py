@@ -8,3 +8,8 @@ an option, the scope table, a stores file). Kept free of imports.
 
 class BadInput(ValueError):
     """Input the checker cannot use. The message is one line and holds no secret."""
+
+
+def one_line(text: str) -> str:
+    """Any text folded onto one line: a YAML error or an option's message can span two."""
+    return " ".join(text.split())

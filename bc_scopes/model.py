@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from bc_scopes import probe_safety
-from bc_scopes.errors import BadInput
+from bc_scopes.errors import BadInput, one_line
 from bc_scopes.files import UnreadableFile, read_at_most, unreadable_message
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -229,7 +229,7 @@ def parse_yaml_text(text: str, source: str) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = _one_line(error.problem or error.context or "invalid YAML")
+        problem = one_line(error.problem or error.context or "invalid YAML")
         raise ScopeFileError(f"{source}:{where}: {problem}. Fix the YAML syntax there.") from None
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
@@ -238,12 +238,7 @@ def parse_yaml_text(text: str, source: str) -> Any:
             "Delete it (it is usually an invisible control character)."
         ) from None
     except yaml.YAMLError as error:
-        raise ScopeFileError(f"{source}: invalid YAML ({_one_line(str(error))}).") from None
-
-
-def _one_line(message: str) -> str:
-    """Fold a multi-line parser message so every error stays a single printable line."""
-    return " ".join(message.split())
+        raise ScopeFileError(f"{source}: invalid YAML ({one_line(str(error))}).") from None
 
 
 # Characters no text in the file may hold, by Unicode category, and what to call them.

@@ -172,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _fail(message: str, code: int = exitcodes.BAD_INPUT) -> int:
     """One line on stderr, whatever the message holds (a YAML error can span two)."""
-    from bc_scopes.checker.formats.wording import one_line
+    from bc_scopes.errors import one_line
 
     sys.stderr.write(f"bc-scopes: error: {one_line(message)}\n")
     return code

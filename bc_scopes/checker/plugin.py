@@ -34,13 +34,13 @@ from bc_scopes import exitcodes
 from bc_scopes.checker.check import check
 from bc_scopes.checker.formats import json as json_format
 from bc_scopes.checker.formats import markdown, text
-from bc_scopes.checker.formats.wording import fix_for, one_line
+from bc_scopes.checker.formats.wording import fix_for
 from bc_scopes.checker.inputs import CheckInputs, resolve_inputs
 from bc_scopes.checker.options import INPUT_FLAGS, INPUTS_OF_A_STORE, OPTION_SPECS, CheckOptions
 from bc_scopes.checker.outputs import OutputFiles
 from bc_scopes.checker.report import Report
 from bc_scopes.checker.verdicts import RowResult, Verdict
-from bc_scopes.errors import BadInput
+from bc_scopes.errors import BadInput, one_line
 from bc_scopes.model import (
     ScopeRow,
     ScopeTable,

@@ -25,11 +25,6 @@ EXIT_WORDS = {
 }
 
 
-def one_line(text: str) -> str:
-    """Any text folded onto one line: a YAML error or an option's message can span two."""
-    return " ".join(text.split())
-
-
 def detected_text(result: RowResult) -> str:
     """What the table shows as detected: a level, a range, 'not testable' or '?'."""
     if not result.row.probes:
