@@ -170,9 +170,8 @@ class _Batch:
         stop = self.guard.safety_stop
         began = entry.line in self.started
         what = "stopped mid-check" if began else "not checked"
-        why = (f"{what}: the run stopped for safety after {stop.method} {stop.path} was "
-               f"accepted by store {stop.store_hash}") if stop is not None else (
-            f"{what}: the run's deadline (--run-deadline) came first")
+        why = (f"{what}: the run stopped for safety (store {stop.store_hash})"
+               if stop is not None else f"{what}: the run's deadline (--run-deadline) came first")
         return StoreOutcome(entry, error=why, error_code=exitcodes.INCOMPLETE,
                             sent_nothing=not began)
 

@@ -210,9 +210,9 @@ def store_problem(outcome: StoreOutcome) -> str:
         return outcome.error or ""
     if r.safety_stop is not None:
         event = r.safety_stop
-        return f"SAFETY STOP: {event.method} {event.path} answered {event.status}"
+        return f"{event.method} {event.path} was answered {event.status}"
     if r.stopped_by is not None:
-        return "stopped by the safety stop"
+        return "stopped mid-check by the safety stop"
     if r.preflight is not None and not r.preflight.ok:
         return f"not checked: {problem(r.preflight.anchor or 'store-unreachable').title}"
     return _rows_to_look_at(r)
