@@ -383,7 +383,8 @@ class _Reader:
             self._arrived()
 
     def onwards(self, page: str) -> None:
-        link = f'article a[href$="{page}"], article a[href*="{page}#"], .md-footer a[href$="{page}"]'
+        link = (f'article a[href$="{page}"], article a[href*="{page}#"], '
+                f'.md-footer a[href$="{page}"]')
         if self._first(link, below=self.read_from) is not None:
             self.tap(link, below=self.read_from)
             return
@@ -427,7 +428,9 @@ def report_phone_path(result: BenchResult, figures: dict[str, dict[str, Any]]) -
               f"(ends on /{figure['ends at']})")
         for line in figure["log"]:
             print(f"      {line}")
-        goal, met = ("12 scrolls or fewer", figure["scrolls"] <= 12) if "3PL" in branch else ("", None)
+        goal, met = ("", None)
+        if "3PL" in branch:
+            goal, met = ("12 scrolls or fewer", figure["scrolls"] <= 12)
         result.add(f"phone path, {branch}: taps", figure["taps"])
         result.add(f"phone path, {branch}: scrolls", figure["scrolls"], "", goal, met)
 
