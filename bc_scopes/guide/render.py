@@ -26,6 +26,7 @@ import html
 import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from http import HTTPStatus
 
 from bc_scopes.levels import level_label
 from bc_scopes.model import ScopeRow, ScopeTable
@@ -372,12 +373,30 @@ def render_troubleshooting(
     for entry in problems:
         sections.append(
             f"{hashes} {markdown_text(entry.title)} {{ #{entry.anchor} }}\n\n"
+            f"{_status_line(entry)}"
             f"**What you see:** {entry.symptom}\n\n"
             f"**Why it happens:** {entry.cause}\n\n"
             f"**How to fix it:** {entry.fix}\n\n"
             f"The checker ends with [exit code {entry.exit_code}]({exit_codes_href}).\n"
         )
     return "\n".join(sections)
+
+
+_STATUS_CODE = re.compile(r"\b([45]\d\d)\b")
+
+
+def _status_line(entry: Problem) -> str:
+    """The HTTP status codes a problem's title names, with their standard names, so a
+    search for "forbidden" finds the 403 entry and "unauthorized" the 401 entry."""
+    names = []
+    for code in dict.fromkeys(_STATUS_CODE.findall(entry.title)):
+        try:
+            names.append(f"{code} {HTTPStatus(int(code)).phrase}")
+        except ValueError:
+            continue
+    if not names:
+        return ""
+    return "**HTTP status:** " + ", ".join(names) + "\n\n"
 
 
 def render_exit_code_table(

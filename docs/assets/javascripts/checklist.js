@@ -250,6 +250,16 @@
     }
   }
 
+  /* The verify page's sample report: say so when its lines are wider than the box. */
+  function markWideSamples() {
+    var samples = document.querySelectorAll(".bc-sample-output");
+    for (var i = 0; i < samples.length; i += 1) {
+      var code = samples[i].querySelector("pre > code");
+      var wide = code !== null && code.scrollWidth > code.clientWidth + 1;
+      samples[i].toggleAttribute("data-bc-overflow", wide);
+    }
+  }
+
   var lists = document.querySelectorAll("[data-bc-checklist]");
   for (var i = 0; i < lists.length; i += 1) {
     setUpChecklist(lists[i]);
@@ -264,4 +274,6 @@
     openTargetReason();
   });
   setUpCopyLinks();
+  markWideSamples();
+  window.addEventListener("resize", markWideSamples);
 })();
