@@ -362,7 +362,10 @@ class _Reader:
         if handle is None:
             raise LookupError(f"{self.tab.url}: nothing matches {selector!r}")
         top, bottom, _ = handle.evaluate(_BOX)
-        swipes = self._bring_into_view(max(top, bottom - self.height + self.top_band), bottom)
+        # Read as far as its end; a part already scrolled past counts as read.
+        on_screen = self.y + self.top_band <= bottom <= self.y + self.height
+        swipes = 0 if on_screen else self._bring_into_view(
+            max(top, bottom - self.height + self.top_band), bottom)
         self.read_to = max(self.read_to, bottom)
         self.read_from = top
         self.log.append(f"{self._where()}: read {selector} ({swipes} scrolls)")
