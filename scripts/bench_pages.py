@@ -337,7 +337,9 @@ class _Reader:
         while bottom > self.y + self.height + 0.5 and self.y < limit:
             self.y = min(self.y + step, limit)
             swipes += 1
-        while top < self.y + self.top_band - 0.5 and self.y > 0:
+        # Back up only to reach something above the screen, never after scrolling down
+        # to something (a swipe that overshoots leaves its top scrolled past: read).
+        while not swipes and top < self.y + self.top_band - 0.5 and self.y > 0:
             self.y = max(self.y - step, 0.0)
             swipes += 1
         self.scrolls += swipes
