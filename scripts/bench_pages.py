@@ -16,11 +16,13 @@ a 4x CPU slowdown) is measured too: steadier than Lighthouse on a shared VM.
 
 It also follows the phone path from the home page to "connect in DropStream" for each
 branch (the 3PL-managed merchant, the merchant on their own) on a 390 x 844 screen and
-counts the taps and the scrolls (one scroll = 80 % of the screen). `--project DIR`
-measures another copy of the project, e.g. a worktree of an older commit.
+counts the taps and the scrolls (one scroll = 80 % of the screen). `--before DIR` does
+the same on another copy of the project (e.g. a worktree of the commit before a change)
+for a before/after pair; `--project DIR` measures only that copy.
 
 Usage: .venv/bin/python scripts/bench_pages.py [--pages index scopes store-hash]
-       [--skip-lighthouse] [--no-gzip] [--phone-path-only] [--project DIR] [--json-out FILE]
+       [--skip-lighthouse] [--no-gzip] [--phone-path-only] [--project DIR] [--before DIR]
+       [--json-out FILE]
 """
 
 from __future__ import annotations
@@ -425,19 +427,32 @@ def phone_path(base: str) -> dict[str, dict[str, Any]]:
     return results
 
 
-def report_phone_path(result: BenchResult, figures: dict[str, dict[str, Any]]) -> None:
-    print(f"phone path from the home page, {PATH_PHONE['width']} x {PATH_PHONE['height']}, "
-          f"one scroll = {SWIPE:.0%} of the screen:")
+def report_phone_path(result: BenchResult, figures: dict[str, dict[str, Any]],
+                      label: str = "") -> None:
+    where = f" {label}" if label else ""
+    print(f"phone path from the home page{where}, {PATH_PHONE['width']} x "
+          f"{PATH_PHONE['height']}, one scroll = {SWIPE:.0%} of the screen:")
     for branch, figure in figures.items():
         print(f"  {branch}: {figure['taps']} taps, {figure['scrolls']} scrolls "
               f"(ends on /{figure['ends at']})")
         for line in figure["log"]:
             print(f"      {line}")
         goal, met = ("", None)
-        if "3PL" in branch:
+        if "3PL" in branch and not label:
             goal, met = ("12 scrolls or fewer", figure["scrolls"] <= 12)
-        result.add(f"phone path, {branch}: taps", figure["taps"])
-        result.add(f"phone path, {branch}: scrolls", figure["scrolls"], "", goal, met)
+        result.add(f"phone path{where}, {branch}: taps", figure["taps"])
+        result.add(f"phone path{where}, {branch}: scrolls", figure["scrolls"], "", goal, met)
+
+
+def phone_path_before(result: BenchResult, project: Path, scratch: Path) -> None:
+    """The same phone path on another copy of the project (e.g. a worktree of the commit
+    before a change), built with its own bc_scopes, for a before/after pair."""
+    commit = subprocess.run(["git", "-C", str(project), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True, check=False).stdout.strip()
+    site = scratch / "site-before"
+    timed_strict_build(project.resolve(), site, {"PYTHONPATH": str(project.resolve())})
+    with serve(site) as base:
+        report_phone_path(result, phone_path(base), f"before (commit {commit or project})")
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -559,6 +574,9 @@ def main() -> int:
                         help="serve without compression for Lighthouse too")
     parser.add_argument("--phone-path-only", action="store_true",
                         help="only measure the phone path from the home page (taps, scrolls)")
+    parser.add_argument("--before", type=Path, default=None,
+                        help="also measure the phone path on this copy of the project (e.g. "
+                             "`git worktree add /tmp/before <commit>`), as a 'before' figure")
     parser.add_argument("--project", type=Path, default=REPO_ROOT,
                         help="build this copy of the project instead (e.g. a worktree of an "
                              "older commit, for a 'before' figure); its own bc_scopes is used")
@@ -584,6 +602,8 @@ def main() -> int:
             "index" if path.parent == site else str(path.parent.relative_to(site))
             for path in site.rglob("index.html")
         )
+        if args.before is not None:
+            phone_path_before(result, args.before, Path(scratch))
         if args.phone_path_only:
             with serve(site) as base:
                 report_phone_path(result, phone_path(base))
