@@ -94,6 +94,8 @@ def test_verify_command_is_on_the_first_screen_and_the_report_is_never_cut_off(
     expect(command).to_contain_text("bc-scopes check --credentials-file ~/Downloads/<file>.txt")
     box = command.bounding_box()
     assert box["y"] + box["height"] <= PHONE["height"], box
+    # The whole command is on screen: it wraps instead of running off the phone.
+    assert command.evaluate("c => c.scrollWidth <= c.clientWidth"), "the command is cut off"
     sample = page.locator(".bc-sample-output pre > code")
     sizes = sample.evaluate("c => ({sw: c.scrollWidth, cw: c.clientWidth, sh: c.scrollHeight,"
                             " ch: c.clientHeight, ox: getComputedStyle(c).overflowX,"
