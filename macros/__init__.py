@@ -95,10 +95,6 @@ def define_env(env: Any) -> None:
         return "\n".join(f"- {problem_link(entry.anchor)}" for entry in PROBLEMS)
 
     @env.macro
-    def leave_at_none_table() -> str:
-        return render.render_leave_at_none_table(table.leave_at_none, "#sources")
-
-    @env.macro
     def illustration(name: str, caption: str) -> str:
         """A drawn control-panel illustration (never a screenshot), with its caption."""
         drawings: dict[str, Callable[[], str]] = {
