@@ -558,11 +558,19 @@ def report_lighthouse(result: BenchResult, page: str, preset: str, summary: dict
             result.notes.append(f"Lighthouse {where} {category}: {line}")
     for warning in summary["warnings"]:
         print(f"    run warning: {warning}")
+        result.notes.append(f"Lighthouse {where} run warning: {warning}")
     if summary["error"]:
         print(f"    runtime error: {summary['error']}")
         result.notes.append(f"Lighthouse {preset} {page}/ runtime error: {summary['error']}")
     result.notes.append(f"Lighthouse {where} metrics: " + ", ".join(
         f"{name} {value}" for name, value in summary["metrics"].items()))
+
+
+def machine_load_note(start: tuple[float, float, float], end: tuple[float, float, float]) -> str:
+    """Lighthouse's simulated phone and the 4x slowdown figures assume an idle machine;
+    on a shared one the load average says how far from idle the run was."""
+    return (f"Machine load average (1 min) at the start and the end of the run: "
+            f"{start[0]:.1f} and {end[0]:.1f}, on {os.cpu_count()} cores.")
 
 
 def main() -> int:
@@ -582,6 +590,7 @@ def main() -> int:
                              "older commit, for a 'before' figure); its own bc_scopes is used")
     args = parser.parse_args()
     result = BenchResult("pages", command_line())
+    load_at_start = os.getloadavg()
     if not Path(CHROMIUM).exists():
         print(f"pages: {CHROMIUM} is missing; install Debian's chromium")
         result.add("page weight and Lighthouse", f"not run: {CHROMIUM} missing")
@@ -655,6 +664,7 @@ def main() -> int:
                 report_lighthouse(result, WEIGHT_PAGE, "mobile", summarise_lighthouse(report),
                                   counts_for_goal=False, label="(server without compression)")
     result.notes.append(f"Full Lighthouse JSON reports: {REPORTS_DIR.relative_to(REPO_ROOT)}/")
+    result.notes.append(machine_load_note(load_at_start, os.getloadavg()))
     result.write(args.json_out)
     return 0
 
