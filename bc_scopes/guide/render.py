@@ -249,8 +249,9 @@ def render_checklist(table: ScopeTable, sources_href: str, done_href: str) -> st
         '<div class="bc-progress-bar" data-bc-progress-bar>',
         f'<p class="bc-progress" data-bc-progress aria-live="polite">'
         f'<span data-bc-done>0</span> of <span data-bc-count>{total}</span> set</p>',
-        '<p class="bc-done-note" data-bc-complete="all" hidden>Every row is set. Now click '
-        "<strong>Save</strong> at the bottom of the BigCommerce form, then "
+        '<p class="bc-done-note" data-bc-complete="all" hidden>Every row is set. Look over the '
+        "form once more (scopes cannot be changed after saving), then click "
+        "<strong>Save</strong> at the bottom of it and "
         f'<a href="{html_text(done_href)}">keep the credentials it shows</a>.</p>',
         '<p class="bc-done-note" data-bc-complete="confirm" hidden>Every row here matches. '
         "Nothing else to do for these rows.</p>",
