@@ -293,3 +293,16 @@ def test_without_a_filter_every_row_shows(new_page, site_url) -> None:
     page.wait_for_load_state("load")
     assert page.locator(f"{BOTH_TABLES} tbody tr:visible").count() == len(ALL_ROWS)
     expect(page.locator("[data-bc-confirm-note]")).to_be_hidden()
+
+
+def test_without_scripts_a_phone_still_shows_every_reason(browser, site_url) -> None:
+    """The reasons are hidden before checklist.js folds them (no layout shift), but only
+    on a page that runs scripts: without them every reason stays readable."""
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site_url + SCOPES)
+        for row in (ALL_ROWS[0], ALL_ROWS[-1]):
+            expect(page.locator(f'tr[data-row-id="{row.id}"] .bc-reason')).to_be_visible()
+    finally:
+        context.close()

@@ -156,6 +156,7 @@
     var target = targetRow();
     for (var i = 0; i < folds.length; i += 1) {
       folds[i].open = !NARROW.matches || (target !== null && target.contains(folds[i]));
+      folds[i].setAttribute("data-bc-folded", "");
     }
   }
 
