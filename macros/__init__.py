@@ -76,7 +76,8 @@ def define_env(env: Any) -> None:
     def scope_table() -> str:
         """The checklist of every row of the form; reasons link to the page's Sources list,
         and the last tick points to the save step."""
-        return render.render_checklist(table, "#sources", site_link(SAVE_PAGE, SAVE_ANCHOR))
+        return render.render_checklist(table, "#sources", site_link(SAVE_PAGE, SAVE_ANCHOR),
+                                       "#source-d-accounts")
 
     @env.macro
     def count_sentence() -> str:

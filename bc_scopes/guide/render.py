@@ -231,10 +231,12 @@ def render_count_sentence(rows: Sequence[ScopeRow]) -> str:
             f"**{stay} to leave at {none}**.")
 
 
-def render_checklist(table: ScopeTable, sources_href: str, done_href: str) -> str:
+def render_checklist(table: ScopeTable, sources_href: str, done_href: str,
+                     fixed_source_href: str = "#sources") -> str:
     """The whole checklist: both tables under one sticky progress line.
 
     - `done_href`: where the reader goes after the last tick (the save step).
+    - `fixed_source_href`: the source for "scopes cannot be changed after saving".
     - A print-only line carries the page's address and the table's date.
     - `data-search-exclude`: the search index gets one clean entry per row instead
       (`search_entries`), so the long table does not become one long snippet.
@@ -250,7 +252,8 @@ def render_checklist(table: ScopeTable, sources_href: str, done_href: str) -> st
         f'<p class="bc-progress" data-bc-progress aria-live="polite">'
         f'<span data-bc-done>0</span> of <span data-bc-count>{total}</span> set</p>',
         '<p class="bc-done-note" data-bc-complete="all" hidden>Every row is set. Look over the '
-        "form once more (scopes cannot be changed after saving), then click "
+        "form once more (scopes cannot be changed after saving: "
+        f'<a href="{html_text(fixed_source_href)}">BigCommerce developer docs</a>), then click '
         "<strong>Save</strong> at the bottom of it and "
         f'<a href="{html_text(done_href)}">keep the credentials it shows</a>.</p>',
         '<p class="bc-done-note" data-bc-complete="confirm" hidden>Every row here matches. '
