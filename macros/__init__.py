@@ -31,6 +31,8 @@ from bc_scopes.troubleshooting import PROBLEMS, problem
 SCOPES_PAGE = "scopes.md"
 TROUBLESHOOTING_PAGE = "troubleshooting.md"
 VERIFY_PAGE = "verify.md"
+SAVE_PAGE = "save-credentials.md"
+SAVE_ANCHOR = "save"
 EXIT_CODES_ANCHOR = "exit-codes"
 DEMO_OUTPUT_SNIPPET = Path("snippets") / "demo-output.txt"
 # The table define_env loaded, by project folder, for on_post_build (one parse per build).
@@ -62,17 +64,36 @@ def define_env(env: Any) -> None:
     def link_to(page: str, fragment: str = "") -> str:
         return render.relative_doc_link(current_page(), page, fragment)
 
+    def site_link(page: str, fragment: str = "") -> str:
+        """A link for raw HTML (which mkdocs does not rewrite): the built page's address,
+        relative to the page being rendered."""
+        return render.relative_site_link(current_page(), page, fragment)
+
     env.variables["scope_count"] = len(table.rows)
     env.variables["leave_at_none_count"] = len(table.leave_at_none)
 
     @env.macro
     def scope_table() -> str:
-        """The checklist of required rows; reasons link to the page's Sources list."""
-        return render.render_scope_table(table.rows, "#sources")
+        """The checklist of every row of the form; reasons link to the page's Sources list,
+        and the last tick points to the save step."""
+        return render.render_checklist(table, "#sources", site_link(SAVE_PAGE, SAVE_ANCHOR),
+                                       "#source-d-accounts")
 
     @env.macro
-    def leave_at_none_table() -> str:
-        return render.render_leave_at_none_table(table.leave_at_none, "#sources")
+    def count_sentence() -> str:
+        """The one count: rows to change from None, rows to leave at None."""
+        return render.render_count_sentence(table.all_rows)
+
+    @env.macro
+    def none_rows_list() -> str:
+        """Links to every row that stays at None, from both lists."""
+        rows = [row for row in table.all_rows if row.required == "none"]
+        return render.render_row_links(rows, link_to(SCOPES_PAGE))
+
+    @env.macro
+    def problem_index() -> str:
+        """A linked list of the checker's problems, for the top of the troubleshooting page."""
+        return "\n".join(f"- {problem_link(entry.anchor)}" for entry in PROBLEMS)
 
     @env.macro
     def illustration(name: str, caption: str) -> str:
@@ -146,3 +167,25 @@ def on_post_build(env: Any) -> None:
     target = Path(env.conf["site_dir"]) / scopes_json.FILE_NAME
     document = scopes_json.table_document(table)
     target.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    _add_row_search_entries(Path(env.conf["site_dir"]), table)
+
+
+def _add_row_search_entries(site_dir: Path, table: ScopeTable) -> None:
+    """Give every row its own entry in Material's search index, with a clean snippet.
+
+    The checklist is excluded from the page's own entry (`data-search-exclude`), so a
+    search for a row's name lands on the row itself. The search plugin writes the index
+    before this hook runs (it comes first in mkdocs.yml).
+    """
+    index_file = site_dir / "search" / "search_index.json"
+    if not index_file.is_file():  # search switched off, or another builder (Zensical)
+        return
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    entries = render.search_entries(table, table.guide.scopes_page)
+    known = {entry["location"] for entry in entries}
+    docs = [doc for doc in index["docs"] if doc.get("location") not in known]
+    page_at = next((i for i, doc in enumerate(docs)
+                    if doc.get("location") == table.guide.scopes_page), len(docs) - 1)
+    index["docs"] = docs[:page_at + 1] + entries + docs[page_at + 1:]
+    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
+                          encoding="utf-8")

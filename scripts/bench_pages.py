@@ -14,8 +14,15 @@ from a server without compression, so both figures are on record. Before axe, th
 main-thread work of opening the scopes page on a phone (Chromium's own counters at
 a 4x CPU slowdown) is measured too: steadier than Lighthouse on a shared VM.
 
+It also follows the phone path from the home page to "connect in DropStream" for each
+branch (the 3PL-managed merchant, the merchant on their own) on a 390 x 844 screen and
+counts the taps and the scrolls (one scroll = 80 % of the screen). `--before DIR` does
+the same on another copy of the project (e.g. a worktree of the commit before a change)
+for a before/after pair; `--project DIR` measures only that copy.
+
 Usage: .venv/bin/python scripts/bench_pages.py [--pages index scopes store-hash]
-       [--skip-lighthouse] [--no-gzip] [--json-out FILE]
+       [--skip-lighthouse] [--no-gzip] [--phone-path-only] [--project DIR] [--before DIR]
+       [--json-out FILE]
 """
 
 from __future__ import annotations
@@ -241,6 +248,213 @@ def summarise_lighthouse(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# --- the phone path: home page to "connect in DropStream" ---------------------------------
+
+
+PATH_PHONE = {"width": 390, "height": 844}
+SWIPE = 0.8  # one scroll (a swipe) moves the page by 80 % of the screen's height
+
+
+def _see(selector: str) -> tuple[str, str]:
+    return ("see", selector)
+
+
+def _tap(selector: str) -> tuple[str, str]:
+    return ("tap", selector)
+
+
+def _next_page(page: str) -> tuple[str, str]:
+    """Go on to `page` by the first link to it from the last thing read onwards (in the text
+    or the footer); where the page has none, through the menu (two taps)."""
+    return ("onwards", page)
+
+
+# Each branch: the reader's actions, in order, from the home page. Where the guide before
+# and after a change words a step differently, a step lists alternatives (the first whose
+# first selector is on the page is taken), so one script measures both builds.
+PATH_BRANCHES: dict[str, list[list[list[tuple[str, str]]]]] = {
+    "3PL-managed (ends at: share the credentials with the 3PL)": [
+        [[_tap('[data-bc-path="3pl"] a[href$="store-hash/"]')],
+         [_tap('.tabbed-labels label:has-text("With a 3PL")'),
+          _tap('.tabbed-block:visible a[href$="store-hash/"]')]],
+        [[_see("article ol"), _next_page("create-account/")]],
+        [[_see("#fill-in-the-form ~ ol"), _next_page("scopes/")]],
+        [[_see("[data-bc-checklist]"), _see('table[data-bc-table="leave-at-none"]'),
+          _next_page("save-credentials/")],
+         [_see("[data-bc-checklist]"), _next_page("save-credentials/")]],
+        [[_see("#save ~ ol"), _see("#share-with-3pl ~ ul")]],
+    ],
+    "merchant on their own (ends at: connect the store in DropStream)": [
+        [[_tap('[data-bc-path="own"] a[href$="store-hash/"]')],
+         [_tap('.tabbed-block:visible a[href$="store-hash/"]')]],  # "On my own" is open
+        [[_see("article ol"), _next_page("create-account/")]],
+        [[_see("#fill-in-the-form ~ ol"), _next_page("scopes/")]],
+        [[_see("[data-bc-checklist]"), _see('table[data-bc-table="leave-at-none"]'),
+          _next_page("save-credentials/")],
+         [_see("[data-bc-checklist]"), _next_page("save-credentials/")]],
+        [[_see("#save ~ ol"), _next_page("next-step/")]],
+        [[_see("#connect-the-store ~ ol")]],
+    ],
+}
+
+_BOX = """(el) => { const r = el.getBoundingClientRect();
+  return [r.top + scrollY, r.bottom + scrollY, r.width > 0 || r.height > 0]; }"""
+_RENDER_ALL = ("document.querySelectorAll('*').forEach(el => { "
+               "if (getComputedStyle(el).contentVisibility === 'auto') "
+               "el.style.contentVisibility = 'visible'; })")
+
+
+class _Reader:
+    """A reader on a phone: scrolls by swipes until what they need is on screen, taps links.
+
+    The screen is the viewport less Material's sticky header. `y` is the page's scroll
+    position as the reader has it; a tap that opens a page starts from where the browser
+    put it (the top, or the linked heading).
+    """
+
+    def __init__(self, tab: Any) -> None:
+        self.tab = tab
+        self.taps = 0
+        self.scrolls = 0
+        self.read_to = 0.0  # the bottom of what has been read on this page
+        self.read_from = 0.0  # the top of the last thing read
+        self.log: list[str] = []
+        self._arrived()
+
+    def _arrived(self) -> None:
+        self.tab.wait_for_load_state("load")
+        self.tab.evaluate(_RENDER_ALL)
+        self.y = float(self.tab.evaluate("scrollY"))
+        self.read_to = self.y
+        self.read_from = self.y
+        self.height = float(self.tab.evaluate("innerHeight"))
+        header = self.tab.locator(".md-header")
+        self.top_band = float(header.bounding_box()["height"]) if header.count() else 0.0
+
+    def _bring_into_view(self, top: float, bottom: float) -> int:
+        step = SWIPE * self.height
+        limit = float(self.tab.evaluate(
+            "document.documentElement.scrollHeight - innerHeight"))
+        swipes = 0
+        while bottom > self.y + self.height + 0.5 and self.y < limit:
+            self.y = min(self.y + step, limit)
+            swipes += 1
+        # Back up only to reach something above the screen, never after scrolling down
+        # to something (a swipe that overshoots leaves its top scrolled past: read).
+        while not swipes and top < self.y + self.top_band - 0.5 and self.y > 0:
+            self.y = max(self.y - step, 0.0)
+            swipes += 1
+        self.scrolls += swipes
+        self.tab.evaluate(f"window.scrollTo(0, {self.y})")
+        return swipes
+
+    def _first(self, selector: str, below: float | None = None) -> Any:
+        for handle in self.tab.locator(selector).element_handles():
+            top, bottom, shown = handle.evaluate(_BOX)
+            if shown and (below is None or top >= below - 1):
+                return handle
+        return None
+
+    def _where(self) -> str:
+        return "/" + self.tab.url.split("/", 3)[-1]
+
+    def has(self, selector: str) -> bool:
+        return self._first(selector) is not None
+
+    def see(self, selector: str) -> None:
+        handle = self._first(selector)
+        if handle is None:
+            raise LookupError(f"{self.tab.url}: nothing matches {selector!r}")
+        top, bottom, _ = handle.evaluate(_BOX)
+        # Read as far as its end; a part already scrolled past counts as read.
+        on_screen = self.y + self.top_band <= bottom <= self.y + self.height
+        swipes = 0 if on_screen else self._bring_into_view(
+            max(top, bottom - self.height + self.top_band), bottom)
+        self.read_to = max(self.read_to, bottom)
+        self.read_from = top
+        self.log.append(f"{self._where()}: read {selector} ({swipes} scrolls)")
+
+    def tap(self, selector: str, below: float | None = None) -> None:
+        handle = self._first(selector, below)
+        if handle is None:
+            raise LookupError(f"{self.tab.url}: nothing to tap at {selector!r}")
+        top, bottom, _ = handle.evaluate(_BOX)
+        in_header = handle.evaluate("el => !!el.closest('.md-header')")
+        swipes = 0 if in_header else self._bring_into_view(top, bottom)
+        address = self.tab.url
+        self.log.append(f"{self._where()}: tap {selector} ({swipes} scrolls)")
+        handle.click()
+        self.taps += 1
+        self.tab.wait_for_timeout(100)
+        if self.tab.url.split("#")[0] != address.split("#")[0]:
+            self._arrived()
+
+    def onwards(self, page: str) -> None:
+        link = (f'article a[href$="{page}"], article a[href*="{page}#"], '
+                f'.md-footer a[href$="{page}"]')
+        if self._first(link, below=self.read_from) is not None:
+            self.tap(link, below=self.read_from)
+            return
+        self.tap('label.md-header__button[for="__drawer"]')
+        self.tap(f'nav.md-nav--primary a.md-nav__link[href$="{page}"]')
+
+
+def phone_path(base: str) -> dict[str, dict[str, Any]]:
+    """Taps and scrolls on a 390 x 844 phone from the home page along each branch."""
+    from playwright.sync_api import sync_playwright
+
+    results: dict[str, dict[str, Any]] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for branch, steps in PATH_BRANCHES.items():
+                context = browser.new_context(viewport=PATH_PHONE, is_mobile=True,
+                                              has_touch=True)
+                tab = context.new_page()
+                tab.goto(base)
+                reader = _Reader(tab)
+                for alternatives in steps:
+                    chosen = next((actions for actions in alternatives
+                                   if reader.has(actions[0][1]) or actions[0][0] == "onwards"),
+                                  alternatives[-1])
+                    for kind, target in chosen:
+                        getattr(reader, kind)(target)
+                results[branch] = {"taps": reader.taps, "scrolls": reader.scrolls,
+                                   "ends at": tab.url.removeprefix(base), "log": reader.log}
+                context.close()
+        finally:
+            browser.close()
+    return results
+
+
+def report_phone_path(result: BenchResult, figures: dict[str, dict[str, Any]],
+                      label: str = "") -> None:
+    where = f" {label}" if label else ""
+    print(f"phone path from the home page{where}, {PATH_PHONE['width']} x "
+          f"{PATH_PHONE['height']}, one scroll = {SWIPE:.0%} of the screen:")
+    for branch, figure in figures.items():
+        print(f"  {branch}: {figure['taps']} taps, {figure['scrolls']} scrolls "
+              f"(ends on /{figure['ends at']})")
+        for line in figure["log"]:
+            print(f"      {line}")
+        goal, met = ("", None)
+        if "3PL" in branch and not label:
+            goal, met = ("12 scrolls or fewer", figure["scrolls"] <= 12)
+        result.add(f"phone path{where}, {branch}: taps", figure["taps"])
+        result.add(f"phone path{where}, {branch}: scrolls", figure["scrolls"], "", goal, met)
+
+
+def phone_path_before(result: BenchResult, project: Path, scratch: Path) -> None:
+    """The same phone path on another copy of the project (e.g. a worktree of the commit
+    before a change), built with its own bc_scopes, for a before/after pair."""
+    commit = subprocess.run(["git", "-C", str(project), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True, check=False).stdout.strip()
+    site = scratch / "site-before"
+    timed_strict_build(project.resolve(), site, {"PYTHONPATH": str(project.resolve())})
+    with serve(site) as base:
+        report_phone_path(result, phone_path(base), f"before (commit {commit or project})")
+
+
 # --- main -------------------------------------------------------------------------------------
 
 
@@ -344,11 +558,19 @@ def report_lighthouse(result: BenchResult, page: str, preset: str, summary: dict
             result.notes.append(f"Lighthouse {where} {category}: {line}")
     for warning in summary["warnings"]:
         print(f"    run warning: {warning}")
+        result.notes.append(f"Lighthouse {where} run warning: {warning}")
     if summary["error"]:
         print(f"    runtime error: {summary['error']}")
         result.notes.append(f"Lighthouse {preset} {page}/ runtime error: {summary['error']}")
     result.notes.append(f"Lighthouse {where} metrics: " + ", ".join(
         f"{name} {value}" for name, value in summary["metrics"].items()))
+
+
+def machine_load_note(start: tuple[float, float, float], end: tuple[float, float, float]) -> str:
+    """Lighthouse's simulated phone and the 4x slowdown figures assume an idle machine;
+    on a shared one the load average says how far from idle the run was."""
+    return (f"Machine load average (1 min) at the start and the end of the run: "
+            f"{start[0]:.1f} and {end[0]:.1f}, on {os.cpu_count()} cores.")
 
 
 def main() -> int:
@@ -358,8 +580,17 @@ def main() -> int:
     parser.add_argument("--skip-lighthouse", action="store_true")
     parser.add_argument("--no-gzip", action="store_true",
                         help="serve without compression for Lighthouse too")
+    parser.add_argument("--phone-path-only", action="store_true",
+                        help="only measure the phone path from the home page (taps, scrolls)")
+    parser.add_argument("--before", type=Path, default=None,
+                        help="also measure the phone path on this copy of the project (e.g. "
+                             "`git worktree add /tmp/before <commit>`), as a 'before' figure")
+    parser.add_argument("--project", type=Path, default=REPO_ROOT,
+                        help="build this copy of the project instead (e.g. a worktree of an "
+                             "older commit, for a 'before' figure); its own bc_scopes is used")
     args = parser.parse_args()
     result = BenchResult("pages", command_line())
+    load_at_start = os.getloadavg()
     if not Path(CHROMIUM).exists():
         print(f"pages: {CHROMIUM} is missing; install Debian's chromium")
         result.add("page weight and Lighthouse", f"not run: {CHROMIUM} missing")
@@ -369,7 +600,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as scratch:
         site = Path(scratch) / "site"
         try:
-            timed_strict_build(REPO_ROOT, site)
+            timed_strict_build(args.project.resolve(), site,
+                               {"PYTHONPATH": str(args.project.resolve())})
         except BuildFailed as error:
             print(f"pages: {error}")
             result.add("page weight and Lighthouse", "not run: the strict build fails")
@@ -379,12 +611,20 @@ def main() -> int:
             "index" if path.parent == site else str(path.parent.relative_to(site))
             for path in site.rglob("index.html")
         )
+        if args.before is not None:
+            phone_path_before(result, args.before, Path(scratch))
+        if args.phone_path_only:
+            with serve(site) as base:
+                report_phone_path(result, phone_path(base))
+            result.write(args.json_out)
+            return 0
         with serve(site, gzip_text=False) as base:
             plain = measure_transfer(base, WEIGHT_PAGE)
         with serve(site, gzip_text=not args.no_gzip) as base:
             report_transfer(result, measure_transfer(base, WEIGHT_PAGE), plain)
 
             report_phone_main_thread(result, WEIGHT_PAGE, phone_main_thread(base, WEIGHT_PAGE))
+            report_phone_path(result, phone_path(base))
 
             violations = axe_violations(base, all_pages)
             total = sum(len(lines) for lines in violations.values())
@@ -424,6 +664,7 @@ def main() -> int:
                 report_lighthouse(result, WEIGHT_PAGE, "mobile", summarise_lighthouse(report),
                                   counts_for_goal=False, label="(server without compression)")
     result.notes.append(f"Full Lighthouse JSON reports: {REPORTS_DIR.relative_to(REPO_ROOT)}/")
+    result.notes.append(machine_load_note(load_at_start, os.getloadavg()))
     result.write(args.json_out)
     return 0
 

@@ -50,7 +50,10 @@ def scope_form_svg(rows: Sequence[ScopeRow]) -> str:
         lines = _name_lines(row.name)
         height = max(len(lines) * LINE, 26) + ROW_GAP
         for index, line in enumerate(lines):
-            parts.append(_text(12, y + 17 + index * LINE, line, "bc-fig-label"))
+            parts.append(
+                f'<text x="12" y="{y + 17 + index * LINE}" class="bc-fig-label" '
+                f'data-row-id="{html.escape(row.id)}">{html.escape(line)}</text>'
+            )
         level = level_label(row.required)
         css = "bc-fig-select bc-fig-none" if row.required == row.levels[0] else "bc-fig-select"
         parts.append(
@@ -101,6 +104,36 @@ def _field(y: int, label: str, value: str, accent: bool = False) -> list[str]:
     ]
 
 
+# The API path is drawn in a monospace font squeezed or stretched to exactly MONO_CHAR
+# units per character (textLength), so the n-th character's position is known without
+# measuring the font the reader's browser picks, and the Store Hash mark can sit on it.
+API_PATH = "https://api.bigcommerce.com/stores/abcde/v3/"
+STORE_HASH = "abcde"
+MONO_CHAR = 7
+PATH_X = 20
+
+
+def _api_path_field(y: int, label: str, mark_hash: bool) -> list[str]:
+    """A field holding the API path; with `mark_hash`, a box over exactly the Store Hash."""
+    parts = [
+        _text(12, y, label, "bc-fig-label"),
+        f'<rect x="12" y="{y + 6}" width="{WIDTH - 24}" height="26" rx="4" class="bc-fig-box"/>',
+    ]
+    if mark_hash:
+        start = API_PATH.index(f"/stores/{STORE_HASH}/") + len("/stores/")
+        parts.append(
+            f'<rect x="{PATH_X + start * MONO_CHAR}" y="{y + 10}" '
+            f'width="{len(STORE_HASH) * MONO_CHAR}" height="18" rx="2" '
+            'class="bc-fig-accent bc-fig-hash-mark"/>'
+        )
+    parts.append(
+        f'<text x="{PATH_X}" y="{y + 24}" class="bc-fig-value bc-fig-mono" '
+        f'textLength="{len(API_PATH) * MONO_CHAR}" lengthAdjust="spacingAndGlyphs">'
+        f"{html.escape(API_PATH)}</text>"
+    )
+    return parts
+
+
 def settings_menu_svg() -> str:
     """Settings, then Store-level API accounts in the left-hand menu."""
     items = ["Store profile", "General", "Store-level API accounts", "Apps", "Users"]
@@ -123,13 +156,12 @@ def create_account_svg() -> str:
     body = [_text(12, 28, "Create API account", "bc-fig-heading")]
     body += _field(52, "Token type", "V2/V3 API token")
     body += _field(104, "Name (at least 4 characters)", "DropStream")
-    body += _field(156, "API path", "https://api.bigcommerce.com/stores/abcde/v3/")
-    body.append('<rect x="244" y="164" width="44" height="22" rx="3" class="bc-fig-accent"/>')
-    body.append(_text(200, 214, "Store Hash: abcde", "bc-fig-label"))
+    body += _api_path_field(156, "API path", mark_hash=True)
+    body.append(_text(200, 214, f"Store Hash: {STORE_HASH}", "bc-fig-label"))
     return _figure(
         "Illustration of the Create API account form",
         "The form's Token type set to V2/V3 API token, a Name field, and the API path "
-        "https://api.bigcommerce.com/stores/abcde/v3/ with the Store Hash abcde marked.",
+        f"{API_PATH} with the Store Hash {STORE_HASH} marked.",
         "create-account", 232, body,
     )
 
@@ -140,12 +172,14 @@ def credentials_popup_svg() -> str:
     body += _field(52, "Client ID", "••••••••••••••••")
     body += _field(104, "Client Secret", "••••••••••••••••")
     body += _field(156, "Access Token", "••••••••••••••••")
-    body.append(_text(12, 214, "A .txt file with these values downloads.", "bc-fig-label"))
-    body.append('<rect x="268" y="226" width="80" height="28" rx="4" class="bc-fig-accent"/>')
-    body.append(_text(290, 245, "Done", "bc-fig-value"))
+    body += _api_path_field(208, "API path", mark_hash=False)
+    body.append(_text(12, 266, "A .txt file with these values downloads.", "bc-fig-label"))
+    body.append('<rect x="268" y="278" width="80" height="28" rx="4" class="bc-fig-accent"/>')
+    body.append(_text(290, 297, "Done", "bc-fig-value"))
     return _figure(
         "Illustration of the credentials pop-up",
-        "After Save, a pop-up shows the Client ID, Client Secret and Access Token once, and a "
-        ".txt file with them downloads. The Done button closes the pop-up.",
-        "credentials", 266, body,
+        "After Save, a pop-up shows the Client ID, Client Secret and Access Token once, and the "
+        f"API path {API_PATH}. A .txt file with these values downloads. The Done button closes "
+        "the pop-up.",
+        "credentials", 318, body,
     )

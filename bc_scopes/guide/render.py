@@ -26,6 +26,7 @@ import html
 import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from http import HTTPStatus
 
 from bc_scopes.levels import level_label
 from bc_scopes.model import ScopeRow, ScopeTable
@@ -91,6 +92,24 @@ def relative_doc_link(from_page: str, to_page: str, fragment: str = "") -> str:
     return f"{target}#{fragment}" if fragment else target
 
 
+def relative_site_link(from_page: str, to_page: str, fragment: str = "") -> str:
+    """A built page's address relative to another's, for raw HTML, e.g. from
+    ``scopes.md`` to ``save-credentials.md`` -> ``../save-credentials/``.
+
+    Pages are built as folders (``use_directory_urls``); ``index.md`` is its folder.
+    """
+    def url(page: str) -> str:
+        stem = posixpath.splitext(page)[0]
+        if posixpath.basename(stem) == "index":
+            stem = posixpath.dirname(stem)
+        return f"{stem}/" if stem else ""
+
+    start, target = url(from_page), url(to_page)
+    relative = posixpath.relpath(target or ".", start or ".")
+    relative = "./" if relative == "." else relative + "/"
+    return f"{relative}#{fragment}" if fragment else relative
+
+
 def _anchor_spans(row: ScopeRow) -> str:
     """The row's own anchor, then one empty span per alias so old links still land here."""
     ids = (row.anchor, *row.alias_anchors)
@@ -105,39 +124,45 @@ def _row_link_icon(row: ScopeRow) -> str:
     )
 
 
-def _name_cell(row: ScopeRow, tick: bool = False) -> str:
-    """The row's name and link icon; on the checklist, a tick box labelled by name and level."""
-    box = ""
-    if tick:
-        label = html_text(f"{row.name} set to {level_label(row.required)}")
-        box = (
-            f'<input type="checkbox" class="bc-tick" data-bc-tick="{html_text(row.id)}" '
-            f'aria-label="{label}"><span class="bc-print-box" aria-hidden="true"></span>'
-        )
+def _name_cell(row: ScopeRow) -> str:
+    """The row's tick box and name in one label (the whole label is the tap target), then
+    its link icon. The label names the level too, for screen readers."""
+    label = html_text(f"{row.name} set to {level_label(row.required)}")
     return (
-        f'<td class="bc-name">{_anchor_spans(row)}{box}'
-        f'<span class="bc-row-name">{html_text(row.name)}</span>&nbsp;{_row_link_icon(row)}</td>'
+        f'<td class="bc-name">{_anchor_spans(row)}'
+        f'<label class="bc-tick-label"><input type="checkbox" class="bc-tick" '
+        f'data-bc-tick="{html_text(row.id)}" aria-label="{label}">'
+        '<span class="bc-print-box" aria-hidden="true"></span>'
+        f'<span class="bc-row-name">{html_text(row.name)}</span></label>'
+        f"{_row_link_icon(row)}</td>"
     )
 
 
-def _scope_string_cell(row: ScopeRow) -> str:
+def _level_cell(row: ScopeRow) -> str:
+    """The level to choose. None is drawn like every other level: it is a choice too."""
+    css = "bc-level bc-level-none" if row.required == "none" else "bc-level"
+    return f'<td class="{css}">{html_text(level_label(row.required))}</td>'
+
+
+def _scope_string(row: ScopeRow) -> str:
     scope = row.required_scope_string
     if scope is None:
-        return '<td class="bc-scope-string"><span class="bc-no-scope">no scope</span></td>'
+        return '<span class="bc-scope-string"><span class="bc-no-scope">no scope</span></span>'
     # <wbr> after each underscore lets a long scope string wrap at a word boundary.
     breakable = html_text(scope).replace("_", "_<wbr>")
-    return f'<td class="bc-scope-string"><code>{breakable}</code></td>'
+    return f'<span class="bc-scope-string"><code>{breakable}</code></span>'
 
 
 def _reason_cell(row: ScopeRow, sources_href: str = "") -> str:
-    """The row's reason, folded into "Why" on narrow screens, with a link to its source.
+    """"Must stay None." in plain sight, then the reason folded into "Why" on narrow screens,
+    with BigCommerce's name for the scope (never typed: it is only for reference) and a
+    link to the reason's source.
 
-    A row whose excess fails the check says "Must stay None." first. The `<details>` is
-    open by default, so without JavaScript every reason is visible; the checklist script
-    folds them on a phone, and on a wide screen the summary line is hidden.
+    The `<details>` is open by default, so without JavaScript every reason is visible; the
+    checklist script folds them on a phone, and on a wide screen the summary line is hidden.
     """
     badge = (
-        f'<strong class="bc-must-stay">Must stay {html_text(level_label(row.required))}.</strong> '
+        f'<strong class="bc-must-stay">Must stay {html_text(level_label(row.required))}.</strong>'
         if row.excess_fails else ""
     )
     source = ""
@@ -148,62 +173,122 @@ def _reason_cell(row: ScopeRow, sources_href: str = "") -> str:
             f'aria-label="{label}">[source]</a>'
         )
     return (
-        f'<td class="bc-why"><details class="bc-why-fold" open><summary>Why</summary>'
-        f'{badge}<span class="bc-reason">{html_text(row.reason)}</span>{source}</details></td>'
+        f'<td class="bc-why">{badge}<details class="bc-why-fold" open><summary>Why</summary>'
+        f'<span class="bc-reason">{html_text(row.reason)}</span>{source}'
+        f'<span class="bc-scope-line">Scope name in BigCommerce&#8217;s docs: '
+        f"{_scope_string(row)}</span></details></td>"
     )
 
 
-def render_scope_table(rows: Sequence[ScopeRow], sources_href: str = "") -> str:
-    """The main table as a checklist: one row per required row, in the data's order.
-
-    Each row has a tick box; a progress line counts the ticks (docs/assets/javascripts/
-    checklist.js keeps them in the tab's sessionStorage only). `sources_href` points
-    each reason at the page's list of sources.
-    """
-    count = len(rows)
+def _checklist_table(kind: str, rows: Sequence[ScopeRow], sources_href: str) -> str:
     lines = [
-        '<div class="bc-checklist" data-bc-checklist>',
-        f'<p class="bc-progress" data-bc-progress aria-live="polite">'
-        f'<span data-bc-done>0</span> of {count} set</p>',
-        '<p class="bc-tick-note">Tick each row as you set it. The ticks stay in this browser '
-        "tab only and are gone when you close it; nothing is saved beyond this tab or sent "
-        "anywhere.</p>",
-        '<table data-bc-table="scopes">',
+        f'<table data-bc-table="{kind}">',
         "<thead><tr>"
         '<th scope="col">Resource</th><th scope="col">Access level</th>'
-        '<th scope="col">OAuth scope</th><th scope="col">What it allows</th>'
-        "</tr></thead>",
-        "<tbody>",
-    ]
-    for row in rows:
-        level_class = "bc-level bc-level-none" if row.required == "none" else "bc-level"
-        lines.append(
-            f'<tr data-row-id="{html_text(row.id)}">{_name_cell(row, tick=True)}'
-            f'<td class="{level_class}">{html_text(level_label(row.required))}</td>'
-            f"{_scope_string_cell(row)}{_reason_cell(row, sources_href)}</tr>"
-        )
-    lines += ["</tbody>", "</table>", "</div>"]
-    return "\n".join(lines)
-
-
-def render_leave_at_none_table(rows: Sequence[ScopeRow], sources_href: str = "") -> str:
-    """Rows the form shows but the main table does not list: each stays at None."""
-    lines = [
-        '<table data-bc-table="leave-at-none">',
-        "<thead><tr>"
-        '<th scope="col">Resource</th><th scope="col">Access level</th>'
-        '<th scope="col">Why it stays at None</th>'
+        '<th scope="col">Why</th>'
         "</tr></thead>",
         "<tbody>",
     ]
     for row in rows:
         lines.append(
-            f'<tr data-row-id="{html_text(row.id)}">{_name_cell(row)}'
-            f'<td class="bc-level bc-level-none">{html_text(level_label("none"))}</td>'
+            f'<tr data-row-id="{html_text(row.id)}">{_name_cell(row)}{_level_cell(row)}'
             f"{_reason_cell(row, sources_href)}</tr>"
         )
     lines += ["</tbody>", "</table>"]
     return "\n".join(lines)
+
+
+def render_scope_table(rows: Sequence[ScopeRow], sources_href: str = "") -> str:
+    """The main table: one row per required row, in the data's order, each with a tick box.
+    `sources_href` points each reason at the page's list of sources."""
+    return _checklist_table("scopes", rows, sources_href)
+
+
+def render_leave_at_none_table(rows: Sequence[ScopeRow], sources_href: str = "") -> str:
+    """Rows the form shows but the main table does not list: each stays at None, and each
+    has its tick box too."""
+    return _checklist_table("leave-at-none", rows, sources_href)
+
+
+def changed_and_none_counts(rows: Sequence[ScopeRow]) -> tuple[int, int]:
+    """How many of the form's rows are changed from None, and how many stay at None.
+
+    A row whose lowest level is not None (Metafields Access starts at Standard) still
+    counts as one to change: the reader must look at it and pick its level.
+    """
+    stay = sum(1 for row in rows if row.required == "none")
+    return len(rows) - stay, stay
+
+
+def render_count_sentence(rows: Sequence[ScopeRow]) -> str:
+    """The one count the guide gives: rows to change from None, rows to leave at None.
+
+    `rows` is every row of the form (both lists), so the two numbers add up to it.
+    """
+    change, stay = changed_and_none_counts(rows)
+    none = markdown_text(level_label("none"))
+    return (f"The form has {len(rows)} rows: **{change} to change from {none}** and "
+            f"**{stay} to leave at {none}**.")
+
+
+def render_checklist(table: ScopeTable, sources_href: str, done_href: str,
+                     fixed_source_href: str = "#sources") -> str:
+    """The whole checklist: both tables under one sticky progress line.
+
+    - `done_href`: where the reader goes after the last tick (the save step).
+    - `fixed_source_href`: the source for "scopes cannot be changed after saving".
+    - A print-only line carries the page's address and the table's date.
+    - `data-search-exclude`: the search index gets one clean entry per row instead
+      (`search_entries`), so the long table does not become one long snippet.
+    """
+    rows = table.all_rows
+    total = len(rows)
+    none = html_text(level_label("none"))
+    _, stay = changed_and_none_counts(rows)
+    address = html_text(table.guide.site_url + table.guide.scopes_page)
+    return "\n".join([
+        f'<div class="bc-checklist" data-bc-checklist data-bc-total="{total}">',
+        '<div class="bc-progress-bar" data-bc-progress-bar>',
+        f'<p class="bc-progress" data-bc-progress aria-live="polite">'
+        f'<span data-bc-done>0</span> of <span data-bc-count>{total}</span> set</p>',
+        '<p class="bc-done-note" data-bc-complete="all" hidden>Every row is set. Look over the '
+        "form once more (scopes cannot be changed after saving: "
+        f'<a href="{html_text(fixed_source_href)}">BigCommerce developer docs</a>), then click '
+        "<strong>Save</strong> at the bottom of it and "
+        f'<a href="{html_text(done_href)}">keep the credentials it shows</a>.</p>',
+        '<p class="bc-done-note" data-bc-complete="confirm" hidden>Every row here matches. '
+        "Nothing else to do for these rows.</p>",
+        "</div>",
+        '<p class="bc-confirm-note" data-bc-confirm-note hidden></p>',
+        '<div data-search-exclude>',
+        render_scope_table(table.rows, sources_href),
+        f'<h3 id="leave-at-none" class="bc-none-heading">Also on the form: leave these '
+        f"at {none}</h3>",
+        render_leave_at_none_table(table.leave_at_none, sources_href),
+        "</div>",
+        f'<p class="bc-print-only">Checklist from {address} &middot; scope table of '
+        f"{html_text(table.version)} &middot; {stay} rows stay at {none}.</p>",
+        "</div>",
+    ])
+
+
+def search_entries(table: ScopeTable, page_location: str) -> list[dict[str, str]]:
+    """One search entry per row, for Material's search index: the row's name as the title,
+    and a clean snippet (level, must-stay note, reason, BigCommerce's scope name)."""
+    entries = []
+    for row in table.all_rows:
+        parts = [f"Set to {level_label(row.required)}."]
+        if row.excess_fails:
+            parts.append(f"Must stay {level_label(row.required)}.")
+        parts.append(row.reason)
+        if row.required_scope_string:
+            parts.append(f"Scope: {row.required_scope_string}")
+        entries.append({
+            "location": f"{page_location}#{row.anchor}",
+            "title": html_text(row.name),
+            "text": "<p>" + html_text(" ".join(parts)) + "</p>",
+        })
+    return entries
 
 
 def row_markdown_link(row: ScopeRow, scopes_href: str) -> str:
@@ -292,12 +377,30 @@ def render_troubleshooting(
     for entry in problems:
         sections.append(
             f"{hashes} {markdown_text(entry.title)} {{ #{entry.anchor} }}\n\n"
+            f"{_status_line(entry)}"
             f"**What you see:** {entry.symptom}\n\n"
             f"**Why it happens:** {entry.cause}\n\n"
             f"**How to fix it:** {entry.fix}\n\n"
             f"The checker ends with [exit code {entry.exit_code}]({exit_codes_href}).\n"
         )
     return "\n".join(sections)
+
+
+_STATUS_CODE = re.compile(r"\b([45]\d\d)\b")
+
+
+def _status_line(entry: Problem) -> str:
+    """The HTTP status codes a problem's title names, with their standard names, so a
+    search for "forbidden" finds the 403 entry and "unauthorized" the 401 entry."""
+    names = []
+    for code in dict.fromkeys(_STATUS_CODE.findall(entry.title)):
+        try:
+            names.append(f"{code} {HTTPStatus(int(code)).phrase}")
+        except ValueError:
+            continue
+    if not names:
+        return ""
+    return "**HTTP status:** " + ", ".join(names) + "\n\n"
 
 
 def render_exit_code_table(

@@ -3,6 +3,8 @@ words merchants type: HTTP status codes and scope strings."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 from playwright.sync_api import expect
 
@@ -12,6 +14,12 @@ SEARCHES = [
     ("403", "troubleshooting/"),
     ("401", "troubleshooting/"),
     ("store_v2_orders", "scopes/"),
+    # The words for the codes find the entries themselves.
+    ("forbidden", "troubleshooting/#wrong-store-hash"),
+    ("unauthorized", "troubleshooting/#invalid-token"),
+    # A row's name finds the row, not only its page.
+    ("order transactions", "scopes/#scope-order-transactions"),
+    ("impersonation", "scopes/#scope-storefront-api-customer-impersonation-tokens"),
 ]
 
 
@@ -30,5 +38,16 @@ def test_search_lists_the_page(page, site_url, query: str, page_path: str) -> No
     expect(meta).to_contain_text("matching", timeout=10_000)
     links = page.locator(".md-search-result__list a.md-search-result__link")
     hrefs = [href for href in links.evaluate_all("links => links.map(a => a.href)")]
-    assert any(f"/{page_path}" in href for href in hrefs), (
-        f"{query!r}: {meta.inner_text()!r}, results {hrefs}")
+    found = []
+    for href in hrefs:
+        parts = urlsplit(href)  # Material adds ?h=<query> to highlight the words
+        found.append(parts.path.lstrip("/") + (f"#{parts.fragment}" if parts.fragment else ""))
+    if "#" in page_path:  # the entry itself, not only its page
+        assert page_path in found, f"{query!r}: {meta.inner_text()!r}, results {found}"
+    else:
+        assert any(location.startswith(page_path) for location in found), (
+            f"{query!r}: {meta.inner_text()!r}, results {found}")
+    if "#scope-" in page_path:
+        # The row's entry has a clean snippet: its level and reason, no control labels.
+        text = links.nth(found.index(page_path)).inner_text()
+        assert "Set to " in text and "Link to the" not in text, text

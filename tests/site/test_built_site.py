@@ -38,12 +38,29 @@ def test_scope_table_shows_one_row_per_entry_in_order(read_page, table) -> None:
     assert [tr.select_one(".bc-level").get_text() for tr in body_rows] == [
         level_label(row.required) for row in table.rows
     ]
-    assert [tr.select_one(".bc-scope-string").get_text() for tr in body_rows] == [
+    # The scope string is for reference only: it sits behind "Why", with the reason.
+    assert [tr.select_one(".bc-why-fold .bc-scope-string").get_text() for tr in body_rows] == [
         row.required_scope_string or "no scope" for row in table.rows
     ]
-    assert [tr.select_one(".bc-reason").get_text() for tr in body_rows] == [
+    assert [tr.select_one(".bc-why-fold .bc-reason").get_text() for tr in body_rows] == [
         row.reason for row in table.rows
     ]
+
+
+def test_every_row_of_the_form_has_a_tick_box_in_one_checklist(read_page, table) -> None:
+    """The None rows too: both tables sit in one checklist, each row with its tick box
+    inside the label that holds its name."""
+    checklist = read_page(scopes_path(table)).select_one("[data-bc-checklist]")
+    assert checklist["data-bc-total"] == str(len(table.all_rows))
+    rows = checklist.select("table[data-bc-table] tbody > tr")
+    assert [tr["data-row-id"] for tr in rows] == [row.id for row in table.all_rows]
+    for tr in rows:
+        label = tr.select_one("label.bc-tick-label")
+        assert label.select_one(f'input.bc-tick[data-bc-tick="{tr["data-row-id"]}"]')
+        assert label.select_one(".bc-row-name") is not None
+        # "Must stay None." is never folded away under "Why".
+        badge = tr.select_one(".bc-must-stay")
+        assert badge is None or badge.find_parent("details") is None
 
 
 def test_leave_at_none_rows_sit_outside_the_main_table(read_page, table) -> None:
@@ -170,8 +187,18 @@ def test_snippets_are_not_published(built_site: Path) -> None:
 
 
 def test_prose_counts_come_from_the_data(read_page, table) -> None:
-    text = read_page(scopes_path(table)).get_text(" ")
-    assert f"Set these {len(table.rows)} rows" in " ".join(text.split())
+    """One count, in one sentence, wherever the guide counts rows: rows to change from
+    None and rows to leave at None, adding up to every row of the form."""
+    none_rows = [row for row in table.all_rows if row.required == "none"]
+    change, stay = len(table.all_rows) - len(none_rows), len(none_rows)
+    assert stay == 7 and change == 21  # today's table: 4 None rows in the main list + 3 more
+    sentence = (f"The form has {len(table.all_rows)} rows: {change} to change from None and "
+                f"{stay} to leave at None.")
+    for path in (scopes_path(table), "/create-account/"):
+        text = " ".join(read_page(path).select_one("article").get_text(" ").split())
+        assert sentence in text.replace(" .", "."), path
+        assert f"Set these {len(table.rows)} rows" not in text
+        assert "more to leave at" not in text
 
 
 def test_rows_whose_excess_fails_are_marked_on_the_page(read_page, table) -> None:

@@ -59,7 +59,7 @@ def section(page: BeautifulSoup, anchor: str) -> str:
 
 
 def test_scopes_page_keeps_the_seeds_minimum_framing(read_page) -> None:
-    intro = section(read_page("/scopes/"), "set-the-oauth-scopes")
+    intro = section(read_page("/scopes/"), "why-these-levels")
     assert re.search(r"\bminimum\b", intro), "the seed's 'minimum scopes' framing is gone"
     assert re.search(r"\bset exactly these levels\b", intro)
     assert re.search(r"\bhigher level still works\b", intro)
@@ -68,22 +68,29 @@ def test_scopes_page_keeps_the_seeds_minimum_framing(read_page) -> None:
     assert "Must stay None" in intro, "the exception, rows that must stay None, is not named"
 
 
-def test_index_tells_a_3pl_merchant_to_share_the_credentials(read_page) -> None:
+def test_index_opens_with_the_fork_and_a_3pl_merchant_shares_the_credentials(
+        read_page) -> None:
     page = read_page("/")
-    tabs = page.select(".tabbed-set .tabbed-block")
-    labels = [words(label) for label in page.select(".tabbed-set .tabbed-labels label")]
-    assert labels == ["On my own", "With a 3PL"]
-    with_3pl = tabs[labels.index("With a 3PL")]
-    text = words(with_3pl)
-    assert "Share the credentials with your 3PL" in text and "all four values" in text
-    assert with_3pl.select_one('a[href$="save-credentials/#share-with-3pl"]') is not None
-    assert not re.search(r"only if your 3PL asks|send the other three", text, re.IGNORECASE)
-
-
-def test_tab_labels_are_short_enough_for_a_phone(read_page) -> None:
-    """At 390 px a tab label longer than about 14 characters is cut off."""
-    for label in read_page("/").select(".tabbed-labels label"):
-        assert len(words(label)) <= 14, f"tab label too long for a phone: {words(label)!r}"
+    article = page.select_one("article")
+    first_h2 = article.find("h2")
+    assert first_h2["id"] == "which-path", "the home page does not open with the two paths"
+    paths = {block["data-bc-path"]: block for block in article.select("[data-bc-path]")}
+    assert list(paths) == ["3pl", "own"]
+    assert words(paths["3pl"].find("h3")).startswith("Your fulfilment provider set up DropStream")
+    assert words(paths["own"].find("h3")).startswith("You run DropStream yourself")
+    with_3pl = words(paths["3pl"])
+    assert "Share the credentials with your 3PL" in with_3pl and "all four values" in with_3pl
+    assert paths["3pl"].select_one('a[href$="save-credentials/#share-with-3pl"]') is not None
+    assert not re.search(r"only if your 3PL asks|send the other three", with_3pl, re.IGNORECASE)
+    # Each path lists its steps and says where it ends; only its own ending differs.
+    for name, ending in (("3pl", "save-credentials/#share-with-3pl"), ("own", "next-step/")):
+        steps = [a["href"] for a in paths[name].select("ol > li > a:first-child")]
+        assert steps[:4] == ["store-hash/", "create-account/", "scopes/",
+                             "save-credentials/#save"], (name, steps)
+        assert steps[-1] == ending, (name, steps)
+        assert "Where it ends:" in words(paths[name])
+    assert "Enable API Access" in words(paths["own"])
+    assert "store owner" in words(paths["own"])
 
 
 def test_only_the_hash_is_never_the_advice(read_page) -> None:
@@ -186,6 +193,24 @@ def test_the_guide_links_the_new_pages(read_page) -> None:
     assert index.select_one('article a[href$="fulfilment-providers/"]') is not None
     for path in ("/store-hash/", "/create-account/"):
         assert read_page(path).select_one('a[href$="troubleshooting/#cant-see-api-accounts"]'), path
+
+
+def test_footer_next_follows_each_path_where_they_part(read_page) -> None:
+    """Where the two paths part (the save page, and the optional check after it), the
+    footer offers one Next link per path instead of the navigation's next page."""
+    for path, to_3pl in (("/save-credentials/", "#share-with-3pl"),
+                         ("/verify/", "../save-credentials/#share-with-3pl")):
+        links = read_page(path).select(".md-footer a.md-footer__link--next")
+        targets = {words(link.select_one(".md-footer__direction")): link["href"]
+                   for link in links}
+        assert targets == {
+            "Next, if your 3PL set up DropStream": to_3pl,
+            "Next, if you run DropStream yourself": "../next-step/",
+        }, (path, targets)
+    # The save page itself links the DropStream step, in its text.
+    assert read_page("/save-credentials/").select_one('article a[href="../next-step/"]')
+    # Elsewhere the footer is Material's own single Next link.
+    assert len(read_page("/scopes/").select(".md-footer a.md-footer__link--next")) == 1
 
 
 def test_checking_comes_before_handing_over_in_the_nav(built_site: Path) -> None:

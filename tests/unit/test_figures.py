@@ -58,3 +58,28 @@ def test_long_row_names_wrap_instead_of_running_into_the_drop_down(table) -> Non
     lines = figures._name_lines(longest.name)
     assert len(lines) > 1 and all(len(line) <= figures.NAME_CHARS for line in lines)
     assert " ".join(lines) == longest.name
+
+
+def test_the_hash_mark_covers_exactly_the_store_hash_characters() -> None:
+    """The API path is drawn at a fixed width per character (textLength), so the mark's
+    box is computed from the hash's position in the text, not placed by eye."""
+    root = ElementTree.fromstring(figures.create_account_svg())
+    [mark] = [rect for rect in root.iter(f"{SVG}rect")
+              if "bc-fig-hash-mark" in rect.get("class", "")]
+    [path] = [text for text in root.iter(f"{SVG}text")
+              if "bc-fig-mono" in text.get("class", "")]
+    value = "".join(path.itertext())
+    start = value.index("/stores/") + len("/stores/")
+    assert value[start:start + len(figures.STORE_HASH)] == figures.STORE_HASH == "abcde"
+    per_char = float(path.get("textLength")) / len(value)
+    assert path.get("lengthAdjust") == "spacingAndGlyphs"
+    assert float(mark.get("x")) == float(path.get("x")) + start * per_char
+    assert float(mark.get("width")) == len(figures.STORE_HASH) * per_char
+
+
+def test_the_credentials_pop_up_shows_the_api_path() -> None:
+    svg = figures.credentials_popup_svg()
+    root = ElementTree.fromstring(svg)
+    texts = ["".join(text.itertext()) for text in root.iter(f"{SVG}text")]
+    assert "API path" in texts and figures.API_PATH in texts
+    assert "API path" in "".join(root.find(f"{SVG}desc").itertext())

@@ -337,3 +337,83 @@ def test_a_row_whose_excess_fails_is_marked_must_stay_none() -> None:
         assert rows[0].select_one(".bc-must-stay").get_text() == "Must stay None."
         assert rows[1].select_one(".bc-must-stay") is None
         assert rows[0].select_one(".bc-reason").get_text() == "Needed to ship orders."
+
+
+def test_count_sentence_counts_rows_to_change_and_rows_to_leave_at_none() -> None:
+    rows = (make_row("a"), make_row("b", required="none"), make_row("c", required="read-only"),
+            make_row("d", required="none"))
+    sentence = render.render_count_sentence(rows)
+    assert sentence == ("The form has 4 rows: **2 to change from None** and "
+                        "**2 to leave at None**.")
+
+
+def test_a_lowest_level_that_is_not_none_still_counts_as_a_row_to_change() -> None:
+    standard = ScopeRow(id="m", name="Metafields", required="standard",
+                        levels=("standard", "full"), scope_strings={}, reason="r")
+    assert render.changed_and_none_counts((standard, make_row("n", required="none"))) == (1, 1)
+
+
+def test_checklist_holds_both_lists_with_one_tick_box_per_row() -> None:
+    table = make_table((make_row("orders"), make_row("themes", "Themes", "none")),
+                       (make_row("carts", "Carts", "none"),),
+                       (ChangelogEntry("2026-01-02", ("orders",), "x"),))
+    soup = soup_of(render.render_checklist(table, "#sources", "../save-credentials/#save"))
+    checklist = soup.select_one("[data-bc-checklist]")
+    assert checklist["data-bc-total"] == "3"
+    ticks = [box["data-bc-tick"] for box in soup.select("label.bc-tick-label > input.bc-tick")]
+    assert ticks == ["orders", "themes", "carts"]
+    # None is drawn as a level like any other, in both tables.
+    assert [td.get_text() for td in soup.select("td.bc-level")] == ["Modify", "None", "None"]
+    assert soup.select_one("#leave-at-none").name == "h3"
+    done = soup.select_one('[data-bc-complete="all"]')
+    assert done.has_attr("hidden") and "Save" in done.get_text()
+    assert done.select("a")[-1]["href"] == "../save-credentials/#save"
+    printed = soup.select_one(".bc-print-only").get_text()
+    assert "https://example.org/scopes/" in printed and "2026-01-02" in printed
+    # The rows get their own search entries; the long table stays out of the page's.
+    assert soup.select_one("[data-search-exclude] table[data-bc-table='scopes']") is not None
+
+
+def test_scope_string_sits_behind_why_and_must_stay_does_not() -> None:
+    row = make_row("pay", "Payments", "none", excess_fails=True)
+    cell = soup_of(render.render_leave_at_none_table((make_row("x"),)) +
+                   render.render_scope_table((row,))).select('tr[data-row-id="pay"] td.bc-why')[0]
+    assert cell.select_one("details .bc-scope-string").get_text() == "no scope"
+    assert cell.select_one(".bc-must-stay").find_parent("details") is None
+    modify = soup_of(render.render_scope_table((make_row("orders"),)))
+    assert modify.select_one("details .bc-scope-string code").get_text() == "store_orders"
+
+
+def test_search_entries_give_each_row_a_clean_snippet() -> None:
+    table = make_table((make_row("orders", reason="Ships <orders>."),),
+                       (make_row("carts", "Carts", "none", excess_fails=True),))
+    entries = render.search_entries(table, "scopes/")
+    assert [entry["location"] for entry in entries] == ["scopes/#scope-orders",
+                                                       "scopes/#scope-carts"]
+    assert entries[0]["title"] == "Orders"
+    assert entries[0]["text"] == ("<p>Set to Modify. Ships &lt;orders&gt;. "
+                                  "Scope: store_orders</p>")
+    assert entries[1]["text"].startswith("<p>Set to None. Must stay None.")
+
+
+@pytest.mark.parametrize(("from_page", "to_page", "fragment", "expected"), [
+    ("scopes.md", "save-credentials.md", "save", "../save-credentials/#save"),
+    ("index.md", "scopes.md", "", "scopes/"),
+    ("maintainers/calibrate.md", "index.md", "", "../../"),
+    ("scopes.md", "scopes.md", "x", "./#x"),
+])
+def test_relative_site_link(from_page: str, to_page: str, fragment: str, expected: str) -> None:
+    assert render.relative_site_link(from_page, to_page, fragment) == expected
+
+
+def test_troubleshooting_names_the_http_statuses_its_titles_mention() -> None:
+    problems = (
+        Problem("a", "Rejected (401)", "s", "c", "f", 3),
+        Problem("b", "Wrong store (403 or 404 on the first request)", "s", "c", "f", 3),
+        Problem("c", "No status here", "s", "c", "f", 1),
+    )
+    text = render.render_troubleshooting(problems, "verify.md#exit-codes")
+    sections = text.split("\n## ")
+    assert "**HTTP status:** 401 Unauthorized" in sections[0]
+    assert "**HTTP status:** 403 Forbidden, 404 Not Found" in sections[1]
+    assert "HTTP status" not in sections[2]
