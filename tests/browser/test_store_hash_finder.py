@@ -9,14 +9,14 @@ from bc_scopes.checker.storehash import StoreHashError, normalise_store_hash
 pytestmark = pytest.mark.browser
 
 GOOD_INPUTS = [
-    ("https://api.bigcommerce.com/stores/abc123/v3/", "abc123"),
-    ("  https://api.bigcommerce.com/stores/abc123/v3/\n", "abc123"),
+    ("https://api.bigcommerce.com/stores/k7x2m9/v3/", "k7x2m9"),
+    ("  https://api.bigcommerce.com/stores/k7x2m9/v3/\n", "k7x2m9"),
     ("api.bigcommerce.com/stores/x9y8z7/v2/orders", "x9y8z7"),
-    ("store-abc123.mybigcommerce.com", "abc123"),
-    ("https://store-abc123.mybigcommerce.com/manage/dashboard", "abc123"),
-    ("abc123", "abc123"),
-    ("store-abc123", "abc123"),
-    ("ABC123", "abc123"),
+    ("store-k7x2m9.mybigcommerce.com", "k7x2m9"),
+    ("https://store-k7x2m9.mybigcommerce.com/manage/dashboard", "k7x2m9"),
+    ("k7x2m9", "k7x2m9"),
+    ("store-k7x2m9", "k7x2m9"),
+    ("K7X2M9", "k7x2m9"),
 ]
 
 BAD_INPUTS = [
@@ -25,7 +25,7 @@ BAD_INPUTS = [
     ("https://api.bigcommerce.com/v3/", "no /stores/ part"),
     ("www.myshop.com", "shop's own domain"),
     ("https://myshop.mybigcommerce.com/", "no store- part"),
-    ('"abc123"', "characters a Store Hash never has"),
+    ('"k7x2m9"', "characters a Store Hash never has"),
     ("abc 123", "spaces or line breaks"),
     ("abc_123!", "characters a Store Hash never has"),
     ("a" * 70, "looks like a Client ID or Access Token, not a Store Hash"),
@@ -108,27 +108,27 @@ def test_result_is_announced_politely(finder) -> None:
 
 
 def test_prefix_is_dropped_with_a_note(finder) -> None:
-    finder.get_by_label(LABEL).fill("store-abc123")
+    finder.get_by_label(LABEL).fill("store-k7x2m9")
     assert "store- prefix" in finder_answer(finder)["message"]
 
 
 def test_copy_button_puts_the_hash_on_the_clipboard(finder, site_url) -> None:
     finder.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url)
     finder.get_by_label(LABEL).fill(
-        "https://api.bigcommerce.com/stores/abc123/v3/")
+        "https://api.bigcommerce.com/stores/k7x2m9/v3/")
     copy = finder.get_by_role("button", name="Copy")
     copy.click()
     finder.wait_for_function("document.querySelector('[data-bc-copy]').textContent === 'Copied'")
-    assert finder.evaluate("navigator.clipboard.readText()") == "abc123"
+    assert finder.evaluate("navigator.clipboard.readText()") == "k7x2m9"
 
 
 def test_finder_stores_nothing(finder) -> None:
-    finder.get_by_label(LABEL).fill("abc123")
+    finder.get_by_label(LABEL).fill("k7x2m9")
     stored = finder.evaluate(
         "[localStorage.length, sessionStorage.length, document.cookie, "
         "Object.keys(localStorage).join(',')]")
     # Material keeps its own settings (palette, consent) under its own keys; the finder adds none.
-    assert "abc123" not in str(stored)
+    assert "k7x2m9" not in str(stored)
     assert not any("bc" in key.split(".")[-1] for key in stored[3].split(",") if key)
 
 
@@ -173,10 +173,10 @@ def test_the_longest_store_hash_the_checker_accepts_is_still_shown(finder) -> No
 
 AGREEMENT_INPUTS = [text for text, _ in GOOD_INPUTS + BAD_INPUTS] + CREDENTIAL_INPUTS + [
     "a" * 16, "store-" + "a" * 16, "store-" + "a" * 17,
-    "", "   ", "store-", "STORE-abc123", "abc\u00e9", "abc\x01def", "abc/123", "abc.123",
-    "https://api.bigcommerce.com/stores/abc123", "stores/abc123/v3", "a" * 64, "a" * 65,
+    "", "   ", "store-", "STORE-k7x2m9", "abc\u00e9", "abc\x01def", "abc/123", "abc.123",
+    "https://api.bigcommerce.com/stores/k7x2m9", "stores/k7x2m9/v3", "a" * 64, "a" * 65,
     "https://store-ABC123.mybigcommerce.com", "https://api.bigcommerce.com/stores/store-abc/v3/",
-    "https://example.com/stores/abc123/v3/", "http://localhost:8080/stores/abc123/v3/",
+    "https://example.com/stores/k7x2m9/v3/", "http://localhost:8080/stores/k7x2m9/v3/",
     "tab\tinside", "%E0%A4%A", "https://api.bigcommerce.com/stores/ab%E0/v3/",
 ]
 
@@ -201,3 +201,10 @@ def test_finder_and_checker_agree_on_every_input(finder) -> None:
         if tuple(js) != python_verdict(text)
     ]
     assert disagreements == []
+
+
+def test_the_guides_example_hash_is_refused_like_the_checker_does(finder) -> None:
+    result = finder.evaluate("text => window.bcFindStoreHash(text)",
+                             "https://api.bigcommerce.com/stores/abc123/v3/")
+    assert result["ok"] is False and "example Store Hash" in result["message"]
+    assert python_verdict("abc123") == (False, "")

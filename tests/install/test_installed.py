@@ -49,7 +49,8 @@ SECOND_TOKEN = "secondtoken00000000000000000007"
 # The page's commands use the example hash abc123 and tell the reader to put their own in
 # its place; the checker refuses abc123 itself (storehash.PLACEHOLDER_HASHES). The test
 # does what the page says, with this store's hash.
-PAGE_EXAMPLE_HASH = "abc123"
+PAGE_EXAMPLE_HASH = "k7x2m9"  # the page's sample stores.csv
+PAGE_PLACEHOLDER = "<your-store-hash>"
 READER_HASH = "k3m8p2x9"
 
 
@@ -164,11 +165,22 @@ def test_every_command_on_the_page_works_from_the_installed_wheel(
         assignment = re.match(r"^(?:export\s+|\$env:)(\w+)\s*=\s*(.*)$", command)
         if assignment:
             name, value = assignment.groups()
-            env[name] = value.strip("\"'")
+            env[name] = value.strip("\"'").replace(PAGE_PLACEHOLDER, READER_HASH)
             continue
         words = _as_installed(command)
         if words is None:
             continue
+        # What a reader does: their own hash for the placeholder, and the .txt file their
+        # browser saved where the page says it is.
+        words = [word.replace(PAGE_PLACEHOLDER, READER_HASH) for word in words]
+        if "--credentials-file" in words:
+            at = words.index("--credentials-file") + 1
+            downloaded = installed.outside / "api-account.txt"
+            downloaded.write_text(
+                f"ACCESS TOKEN: {EXACT_TOKEN}\nCLIENT NAME: DropStream\n"
+                f"API PATH: https://api.bigcommerce.com/stores/{READER_HASH}/v3/\n",
+                encoding="utf-8")
+            words[at] = str(downloaded)
         assert words[0] == "bc-scopes", command
         # What the user pastes at the prompt, or what their token files hold.
         run_env = {**env, "BIGCOMMERCE_ACCESS_TOKEN": EXACT_TOKEN, "ACME_TOKEN": EXACT_TOKEN,

@@ -75,7 +75,7 @@ def test_verify_page_leads_with_the_credentials_file_command(read_page) -> None:
     assert first_code.find_previous("h2") is None
     sample = article.select_one(".bc-sample-output")
     assert sample is not None and sample.find_previous("h2") is None
-    assert "Result:" in sample.get_text()
+    assert "READY for DropStream" in sample.get_text()
     # No copy button on the page copies the abc123 placeholder as a ready-to-run command.
     for code in article.select("pre code"):
         for line in code.get_text().splitlines():

@@ -28,6 +28,8 @@
 
   /* Check a candidate hash and explain the first thing wrong with it. The rules match
    * the checker's (bc_scopes/storehash.py), so both accept and refuse the same input. */
+  var PLACEHOLDER_HASHES = ["abc123"];
+
   function checkHash(candidate, where, allowPrefix) {
     if (candidate === "") {
       return problem("The " + where + " is empty. Copy the whole API path, for example " +
@@ -52,6 +54,11 @@
     if (!HASH_PATTERN.test(candidate.toLowerCase())) {
       return problem("The " + where + " contains characters a Store Hash never has. A Store " +
         "Hash is only lowercase letters and digits, such as abcde.");
+    }
+    if (PLACEHOLDER_HASHES.indexOf(candidate.toLowerCase()) !== -1) {
+      /* The checker refuses it too (bc_scopes/checker/storehash.py, PLACEHOLDER_HASHES). */
+      return problem(candidate.toLowerCase() + " is this guide's example Store Hash. Use " +
+        "your own: the part of your API path between /stores/ and /v3/.");
     }
     if (candidate !== candidate.toLowerCase()) {
       return ok(candidate.toLowerCase(), "Store Hashes are lowercase, so capital letters " +
