@@ -206,7 +206,9 @@ class BigCommerceClient:
                 continue
             if not self._take_budget():
                 self._gate.release(turn, None, {})
-                return Answer(method, path, None, failure="budget", attempts=attempts)
+                # Spent on waiting out 429s: the store's quota is what ran out.
+                failure = "rate-limited" if self._gate.limited else "budget"
+                return Answer(method, path, None, failure=failure, attempts=attempts)
             attempts += 1
             answer = self._exchange(method, path, body, turn, attempts, read_query)
             if method != "GET":

@@ -73,6 +73,7 @@ class RateGate:
         self._pilot_needed = False
         self._pilot_flying = False
         self._exhausted = False
+        self._saw_429 = False
 
     @property
     def exhausted(self) -> bool:
@@ -110,6 +111,12 @@ class RateGate:
             self._condition.acquire()
 
     @property
+    def limited(self) -> bool:
+        """True once a 429 has come back: the store's quota, not this check, is the limit."""
+        with self._condition:
+            return self._pilot_needed or self._saw_429
+
+    @property
     def waited(self) -> float:
         """Pause time so far, counted once however many workers waited."""
         with self._condition:
@@ -119,6 +126,7 @@ class RateGate:
         """Report the answer to a request sent with `turn`."""
         with self._condition:
             if status == 429:
+                self._saw_429 = True
                 self._pause(self.wait_after_429(headers))
                 self._pilot_needed = True
             else:
