@@ -31,20 +31,26 @@ def calibrate_script():
     return module
 
 
-def test_a_calibration_run_records_everything_and_replays(store, table, tmp_path, capsys):
-    store.grant(FULL, all_scopes(table))
-    store.grant(NONE, set())
+def run_calibration(store, table, tmp_path: Path, label: str) -> tuple[int, Path]:
+    """The kit's script, as a maintainer runs it, with the full and the no-scope token."""
     full_set, none_set = tmp_path / "full.yaml", tmp_path / "none.yaml"
     full_set.write_text(yaml.safe_dump(sorted(all_scopes(table))))
     none_set.write_text("[]\n")
     code = calibrate_script().main(
-        ["--store-hash", STORE_HASH, "--api-url", store.url, "--label", "fake-store-stand-in",
+        ["--store-hash", STORE_HASH, "--api-url", store.url, "--label", label,
          "--output-dir", str(tmp_path / "out"),
          "--token", f"full=CAL_FULL:{full_set}", "--token", f"none=CAL_NONE:{none_set}"],
         environ={"CAL_FULL": FULL, "CAL_NONE": NONE},
     )
+    [path] = (tmp_path / "out").glob(f"*-{label}.yaml")
+    return code, path
+
+
+def test_a_calibration_run_records_everything_and_replays(store, table, tmp_path, capsys):
+    store.grant(FULL, all_scopes(table))
+    store.grant(NONE, set())
+    code, path = run_calibration(store, table, tmp_path, "fake-store-stand-in")
     assert code == 0, capsys.readouterr().err
-    [path] = (tmp_path / "out").glob("*-fake-store-stand-in.yaml")
     text = path.read_text()
     assert FULL[:12] not in text and NONE[:12] not in text and STORE_HASH not in text
     recording = load_recording(path)
@@ -120,16 +126,7 @@ def test_a_recording_keeps_no_store_hash_personal_data_or_token_in_any_form(
     for number, title in enumerate(titles):
         store.add_fault(Fault(FaultKind.STATUS, status=404, title=title, times=1,
                               path=r"^/v[23]/" if number else None))
-    full_set, none_set = tmp_path / "full.yaml", tmp_path / "none.yaml"
-    full_set.write_text(yaml.safe_dump(sorted(all_scopes(table))))
-    none_set.write_text("[]\n")
-    code = calibrate_script().main(
-        ["--store-hash", STORE_HASH, "--api-url", store.url, "--label", "hostile-titles",
-         "--output-dir", str(tmp_path / "out"),
-         "--token", f"full=CAL_FULL:{full_set}", "--token", f"none=CAL_NONE:{none_set}"],
-        environ={"CAL_FULL": FULL, "CAL_NONE": NONE},
-    )
-    [path] = (tmp_path / "out").glob("*-hostile-titles.yaml")
+    code, path = run_calibration(store, table, tmp_path, "hostile-titles")
     text = path.read_text()
     assert code in (0, 1), capsys.readouterr().err
     assert "withheld" in text  # the titles were there to be withheld
