@@ -196,6 +196,8 @@ def installed(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     result = run_action_step("install", root, {
         **github_env, "PYTHON": sys.executable, "ACTION_DIR": str(built.sdist_tree),
         "VENV": str(root / "venv"), "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(built.wheelhouse),
+        # No .pyc for every installed module: only what a run imports gets compiled.
+        "PIP_NO_COMPILE": "1",
     })
     assert result.returncode == 0, result.stdout + result.stderr
     python = Path(github_outputs(root / "github_output")["python"])
