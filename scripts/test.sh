@@ -5,6 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export NO_MKDOCS_2_WARNING=1
+# Let Python cache compiled modules (some machines set PYTHONDONTWRITEBYTECODE=1). Without
+# the cache every test process, every mkdocs build and every pytester run compiles its
+# modules again, and pytest rewrites the asserts of each plugin's whole package again
+# (hypothesis's and this checker's included): most of the suite's time on two cores.
+unset PYTHONDONTWRITEBYTECODE
 .venv/bin/ruff check .
 .venv/bin/mypy  # strict, over bc_scopes, macros, tools and tests/support (see pyproject.toml)
 .venv/bin/mkdocs build --strict --site-dir "$(mktemp -d)/site"
