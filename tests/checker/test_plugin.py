@@ -159,10 +159,13 @@ def test_junit_xml_and_json_report(pytester, store, env, table, tmp_path):
 def test_a_crash_exits_4_and_ctrl_c_exits_130_never_pytests_own_codes(
     pytester, store, env, raised, code, words,
 ):
+    # The inner run shares this process's modules: the conftest puts the real check back
+    # when its run ends, or every later in-process run on this worker would crash too.
     pytester.makeconftest(
         "import bc_scopes.checker.plugin as plugin\n"
         f"def broken(*args, **kwargs):\n    raise {raised}\n"
-        "plugin.check = broken\n"
+        "original, plugin.check = plugin.check, broken\n"
+        "def pytest_unconfigure(config):\n    plugin.check = original\n"
     )
     result = pytester.runpytest("--bc-scopes", "-p", "no:cacheprovider")
     assert result.ret == code, result.stdout.str()
