@@ -1,6 +1,6 @@
 """Wall time of the whole test suite, as scripts/test.sh runs it, and the CPU it used.
 
-Why: the suite must stay within 120 s of pytest time on the project's two-core
+Why: the suite must stay within 100 s of pytest time (issue 19) on the project's two-core
 machines, because every later change pays for it. The figure is pytest's own
 ("N passed in X s") for the exact command scripts/test.sh runs; the machine's busy
 CPU over the same run (from /proc/stat, Linux only) says whether a slower run was
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench_common import REPO_ROOT, BenchResult, argument_parser, command_line
 
-GOAL_SECONDS = 120.0
+GOAL_SECONDS = 100.0
 STAT = Path("/proc/stat")
 
 
@@ -42,8 +42,11 @@ def main() -> int:
                "-q", "-p", "no:cacheprovider"]
     before = busy_and_total_ticks()
     started = time.perf_counter()
+    # The environment scripts/test.sh gives pytest: compiled modules may be cached.
+    env = {name: value for name, value in os.environ.items()
+           if name != "PYTHONDONTWRITEBYTECODE"}
     run = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=False,
-                         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                         env={**env, "NO_MKDOCS_2_WARNING": "1"})
     wall = time.perf_counter() - started
     after = busy_and_total_ticks()
     summary = next((line for line in reversed(run.stdout.splitlines()) if " in " in line), "")
