@@ -202,7 +202,8 @@ def installed(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     assert result.returncode == 0, result.stdout + result.stderr
     python = Path(github_outputs(root / "github_output")["python"])
     assert python == venv_python(root / "venv")
-    pip = [python, "-m", "pip", "--disable-pip-version-check"]
+    # The venv has no pip of its own (see action.yml): this pip installs into it.
+    pip = [sys.executable, "-m", "pip", "--python", python, "--disable-pip-version-check"]
     result = run([*pip, "install", "--quiet", "--no-index", "--no-deps", "--force-reinstall",
                   built.wheel], cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
