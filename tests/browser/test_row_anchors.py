@@ -1,4 +1,7 @@
-"""Opening a row's link shows that row, below Material's sticky header."""
+"""Opening a row's link shows that row, below Material's sticky header.
+
+One page per viewport serves the module (`reused_page`); each test first opens
+about:blank, so the row's address is a fresh page load, never an in-page jump."""
 
 from __future__ import annotations
 
@@ -25,9 +28,15 @@ def assert_row_shown_below_header(page, anchor: str) -> None:
     assert page.evaluate("document.querySelector(':target')?.id") == anchor
 
 
+def fresh(reused_page, viewport: dict[str, int] | None = None):
+    page, record = reused_page(viewport=viewport)
+    page.goto("about:blank")
+    return page, record
+
+
 @pytest.mark.parametrize("row", SAMPLE_ROWS, ids=lambda row: row.id)
-def test_opening_a_row_link_shows_the_row_below_the_header(new_page, site_url, row) -> None:
-    page, record = new_page(viewport=SMALL_VIEWPORT)
+def test_opening_a_row_link_shows_the_row_below_the_header(reused_page, site_url, row) -> None:
+    page, record = fresh(reused_page, SMALL_VIEWPORT)
     page.goto(f"{site_url}{TABLE.guide.scopes_page}#{row.anchor}")
     page.wait_for_load_state("load")
     assert page.evaluate("window.scrollY") > 0, "the page did not scroll to the row"
@@ -35,8 +44,8 @@ def test_opening_a_row_link_shows_the_row_below_the_header(new_page, site_url, r
     assert record.console_errors == []
 
 
-def test_row_link_icon_points_at_its_row(new_page, site_url) -> None:
-    page, _ = new_page(viewport=SMALL_VIEWPORT)
+def test_row_link_icon_points_at_its_row(reused_page, site_url) -> None:
+    page, _ = fresh(reused_page, SMALL_VIEWPORT)
     row = TABLE.rows[-2]
     page.goto(f"{site_url}{TABLE.guide.scopes_page}")
     page.locator(f'a.bc-row-link[href="#{row.anchor}"]').click()
@@ -44,8 +53,8 @@ def test_row_link_icon_points_at_its_row(new_page, site_url) -> None:
     assert_row_shown_below_header(page, row.anchor)
 
 
-def test_targeted_row_is_highlighted(new_page, site_url) -> None:
-    page, _ = new_page()
+def test_targeted_row_is_highlighted(reused_page, site_url) -> None:
+    page, _ = fresh(reused_page)
     row = TABLE.rows[3]
     page.goto(f"{site_url}{TABLE.guide.scopes_page}#{row.anchor}")
     target_bg = page.locator(f"tr:has(#{row.anchor}) td").first.evaluate(

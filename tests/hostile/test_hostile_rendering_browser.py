@@ -49,8 +49,10 @@ def test_pages_and_search_results_run_no_payload(hostile_site_url: str, browser:
         for query in SEARCHES:
             search = page.locator("input.md-search__input")
             search.click()  # the header search box (1280 px wide viewport)
-            search.fill("")
-            search.press_sequentially(query, delay=20)  # Material searches on key events
+            # Material searches on key events and fill() sends none: the last character is
+            # typed, so each query is one search (not one per letter) whose snippets render.
+            search.fill(query[:-1])
+            search.press_sequentially(query[-1])
             page.wait_for_selector(".md-search-result__item", timeout=10_000)
             page.wait_for_timeout(300)  # let every result snippet render
             results_seen += page.locator(".md-search-result__item").count()
