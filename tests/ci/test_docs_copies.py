@@ -4,15 +4,19 @@
   published-anchors registry; with the old id kept as an alias it must not be.
 * A changed required level plus its changelog entry shows up on the "What changed" page.
 
-Each test copies mkdocs.yml, docs/, macros/, overrides/ and scopes.yaml into tmp_path,
-edits the copy the way a contributor would, and builds it. The repository is never touched.
+One copy of mkdocs.yml, docs/, macros/, overrides/ and scopes.yaml, edited the way a
+contributor would (one row renamed without an alias, another renamed with its old id
+kept as an alias, a third row's level changed with its changelog entry), is built once
+for the module; each test reads what its own edit did. The three edits touch three
+different rows, so none can hide or cause another's effect. The repository is never
+touched.
 The registry's own tests (every anchor registered, none missing today) live in tests/site.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -37,47 +41,66 @@ def _row_entry(table: ScopeTable, row: ScopeRow) -> str:
     return f"{table.guide.scopes_page}#{row.anchor}"
 
 
-def _row_not_named_in_pages(table: ScopeTable) -> ScopeRow:
-    """A row no page refers to by id, so renaming it breaks only its anchor, not the build."""
+def _rows_not_named_in_pages(table: ScopeTable) -> list[ScopeRow]:
+    """Rows no page refers to by id, so renaming one breaks only its anchor, not the build."""
     sources = "\n".join(path.read_text(encoding="utf-8")
                         for path in (REPO_ROOT / "docs").rglob("*.md"))
-    for row in reversed(table.rows):
-        if not re.search(rf"""['"]{re.escape(row.id)}['"]""", sources):
-            return row
-    pytest.fail("every row id is named in a page; cannot rename one without breaking the build")
+    return [row for row in reversed(table.rows)
+            if not re.search(rf"""['"]{re.escape(row.id)}['"]""", sources)]
 
 
-def _build_copy_with(tmp_path: Path, build_copy: BuildCopy,
-                     edit_scopes: Callable[[str], str]) -> Path:
-    project = copy_docs_project(tmp_path / "project")
+@dataclass(frozen=True)
+class EditedCopy:
+    site: Path
+    renamed_without_alias: ScopeRow
+    renamed_with_alias: ScopeRow
+    changed: ScopeRow
+    summary: str
+
+
+@pytest.fixture(scope="module")
+def edited_copy(tmp_path_factory: pytest.TempPathFactory, build_copy: BuildCopy) -> EditedCopy:
+    table = load_scope_table()
+    changed, new_level = pick_row_to_change(table.rows)
+    candidates = [row for row in _rows_not_named_in_pages(table) if row.id != changed.id]
+    if len(candidates) < 2:
+        pytest.fail("fewer than two rows are unnamed in the pages; cannot rename two of them")
+    without_alias, with_alias = candidates[:2]
+    summary = f"{changed.name} now needs {level_label(new_level)} (guard test)."
+
+    def edit(text: str) -> str:
+        text = rename_row(text, without_alias.id, f"{without_alias.id}-renamed",
+                          keep_alias=False)
+        text = rename_row(text, with_alias.id, f"{with_alias.id}-renamed", keep_alias=True)
+        text = set_required_level(text, changed.id, new_level)
+        return add_changelog_entry(text, "2099-03-01", [changed.id], summary)
+
+    root = tmp_path_factory.mktemp("edited-copy")
+    project = copy_docs_project(root / "project")
     scopes = project / "scopes.yaml"
-    scopes.write_text(edit_scopes(scopes.read_text(encoding="utf-8")), encoding="utf-8")
-    return build_copy(project, tmp_path / "site")
+    scopes.write_text(edit(scopes.read_text(encoding="utf-8")), encoding="utf-8")
+    site = build_copy(project, root / "site")
+    return EditedCopy(site, without_alias, with_alias, changed, summary)
 
 
 def test_renaming_a_row_without_an_alias_loses_a_published_anchor(
-    tmp_path: Path, build_copy: BuildCopy
+    edited_copy: EditedCopy
 ) -> None:
     table = load_scope_table()
-    row = _row_not_named_in_pages(table)
-    assert _row_entry(table, row) in _registry_entries(), "the registry must list the row"
-    site = _build_copy_with(
-        tmp_path, build_copy,
-        lambda text: rename_row(text, row.id, f"{row.id}-renamed", keep_alias=False),
-    )
-    assert missing_anchors(_registry_entries(), site) == [_row_entry(table, row)]
+    lost = _row_entry(table, edited_copy.renamed_without_alias)
+    assert lost in _registry_entries(), "the registry must list the row"
+    assert lost in missing_anchors(_registry_entries(), edited_copy.site)
 
 
 def test_renaming_a_row_with_its_old_id_as_alias_keeps_the_anchor(
-    tmp_path: Path, build_copy: BuildCopy
+    edited_copy: EditedCopy
 ) -> None:
     table = load_scope_table()
-    row = _row_not_named_in_pages(table)
-    site = _build_copy_with(
-        tmp_path, build_copy,
-        lambda text: rename_row(text, row.id, f"{row.id}-renamed", keep_alias=True),
-    )
-    assert missing_anchors(_registry_entries(), site) == []
+    kept = _row_entry(table, edited_copy.renamed_with_alias)
+    assert kept in _registry_entries(), "the registry must list the row"
+    # The only anchor the copy lost is the one renamed without an alias.
+    assert missing_anchors(_registry_entries(), edited_copy.site) == [
+        _row_entry(table, edited_copy.renamed_without_alias)]
 
 
 def _section_after(heading: Tag) -> list[Tag]:
@@ -91,17 +114,9 @@ def _section_after(heading: Tag) -> list[Tag]:
 
 
 def test_what_changed_page_shows_a_level_change_and_its_changelog_entry(
-    tmp_path: Path, build_copy: BuildCopy
+    edited_copy: EditedCopy
 ) -> None:
-    table = load_scope_table()
-    row, new_level = pick_row_to_change(table.rows)
-    summary = f"{row.name} now needs {level_label(new_level)} (guard test)."
-
-    def edit(text: str) -> str:
-        text = set_required_level(text, row.id, new_level)
-        return add_changelog_entry(text, "2099-03-01", [row.id], summary)
-
-    site = _build_copy_with(tmp_path, build_copy, edit)
+    site, summary, row = edited_copy.site, edited_copy.summary, edited_copy.changed
     pages_with_summary = [
         page for page in site.rglob("*.html")
         if summary in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").get_text()
