@@ -28,3 +28,17 @@ def test_every_built_page_is_in_the_browser_tests(built_site: Path) -> None:
     for new_page in ("fulfilment-providers/", "integrators/", "maintainers/calibrate/",
                      "maintainers/upstream-watch/"):
         assert new_page in SITE_PATHS
+
+
+def test_a_new_page_starts_with_no_storage_from_an_earlier_one(new_page, site_url) -> None:
+    """new_page shares a context between tests (for its caches), never their storage."""
+    first, _ = new_page()
+    first.goto(site_url)
+    first.evaluate("localStorage.setItem('left', '1'); sessionStorage.setItem('left', '1');"
+                   " document.cookie = 'left=1'")
+    second, _ = new_page()
+    assert second.context == first.context
+    second.goto(site_url)
+    assert second.evaluate(
+        "[localStorage.getItem('left'), sessionStorage.getItem('left'), document.cookie]"
+    ) == [None, None, ""]
