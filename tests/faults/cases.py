@@ -72,16 +72,8 @@ def other_apps_used_half_the_quota(store: FakeStore) -> None:
 
 
 def quota_ends_for_good(store: FakeStore) -> None:
-    """36 requests, and the window does not reset for two minutes.
-
-    Why 36, counted rather than timed: the checker stops sending once the store says
-    fewer than reserve + concurrency (10 + 8 = 18) are left, so at least 36 - 18 = 18
-    requests are answered (the preflight and 17 of the table's 37 probes) whatever the
-    scheduling, and at most 20 probes go unanswered. With 22 rows that have probes, some
-    row is always decided and the rest stay unknown. (With 22, as few as 4 probes were
-    answered; on a busy machine the workers could spread them so that no row had all of
-    its probes answered, and the test saw no row decided.)"""
-    store.set_quota(quota=36, window_ms=120_000)
+    """22 requests, and the window does not reset for two minutes."""
+    store.set_quota(quota=22, window_ms=120_000)
 
 
 def unknown_hash(store: FakeStore, trap: Trap) -> dict[str, str]:
