@@ -53,26 +53,30 @@ def assert_no_axe_violations(page, options: dict) -> None:
                          or "axe found violations on its first pass only")
 
 
+def open_and_scan(reused_page, open_site_page, site_url: str, site_path: str,
+                  color_scheme: str):
+    """Load the page in the scheme, run that scheme's axe rules, and check that it logged
+    no error and loaded nothing from another host. Returns the page and its record."""
+    page, record = reused_page(color_scheme=color_scheme)
+    open_site_page(page, site_path)
+    assert_no_axe_violations(page, rules_for(color_scheme))
+    assert record.console_errors == []
+    assert [url for url in record.requests if not url.startswith(site_url)] == []
+    return page, record
+
+
 def test_page_in_the_light_has_no_axe_violations_and_asks_for_feedback(
         reused_page, open_site_page, site_url, site_path: str) -> None:
     """Every axe rule; then, on the same loaded page, the feedback widget (one page load
     serves both checks: on two cores, page loads are most of the browser tests' time)."""
-    page, record = reused_page()
-    open_site_page(page, site_path)
-    assert_no_axe_violations(page, ALL_RULES)
-    assert record.console_errors == []
-    assert [url for url in record.requests if not url.startswith(site_url)] == []
+    page, record = open_and_scan(reused_page, open_site_page, site_url, site_path, "light")
     if site_path != NOT_FOUND_PAGE:  # the 404 page is not a page of the guide
         assert_feedback_no_opens_an_issue(page, record, site_path)
 
 
 def test_page_in_the_dark_has_no_colour_violations(reused_page, open_site_page, site_url,
                                                    site_path: str) -> None:
-    page, record = reused_page(color_scheme="dark")
-    open_site_page(page, site_path)
-    assert_no_axe_violations(page, COLOUR_RULES)
-    assert record.console_errors == []
-    assert [url for url in record.requests if not url.startswith(site_url)] == []
+    open_and_scan(reused_page, open_site_page, site_url, site_path, "dark")
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
