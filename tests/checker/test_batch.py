@@ -208,12 +208,15 @@ def test_a_429_storm_or_a_timeout_at_one_store_never_stops_the_others(
                     hooks: CheckHooks) -> Report:
             # The same API URL for all in the file; two stores are sent to misbehaving servers.
             url = elsewhere.get(inputs.store_hash, inputs.api_url)
+            # Only the silent store gets a short read timeout: the healthy store's own
+            # answers must never depend on how fast a busy machine serves them.
+            if inputs.store_hash == "eee555":
+                options = replace(options, timeout=0.2)
             return check(table, replace(inputs, api_url=url), options, hooks)
 
-        # A generous per-store deadline: the healthy store must never depend on speed.
         result, sink = batch_run(
             table, entries, stores.url,
-            CheckOptions(policy=FAST_POLICY, timeout=0.2, deadline=30), ENV, checker=checker,
+            CheckOptions(policy=FAST_POLICY, timeout=60, deadline=60), ENV, checker=checker,
         )
     outcomes = sink.by_name()
     assert outcomes["Acme"].exit_code == exitcodes.OK
