@@ -7,6 +7,7 @@ import pickle
 import pytest
 
 from bc_scopes.checker.inputs import InputError, normalise_api_url, resolve_inputs
+from bc_scopes.checker.options import CheckOptions, RetryPolicy
 from bc_scopes.checker.secrets import Secret, describe_client_credentials
 from bc_scopes.checker.storehash import StoreHashError, normalise_store_hash
 
@@ -181,3 +182,11 @@ def test_client_credentials_are_described_not_verified():
     assert lines[1] == "Client Secret: not given."
     assert "documents no way to verify the Client ID and Client Secret" in lines[2]
     assert "unusual shape" in describe_client_credentials(Secret("x!"), None)[0]
+
+
+def test_deadline_shortens_the_per_request_deadline_and_timeout_sets_the_read_timeout():
+    """--deadline caps the time one answer may take; a long one leaves the policy's cap."""
+    assert CheckOptions(deadline=3, timeout=7).effective_policy.request_deadline == 3
+    assert CheckOptions(deadline=3, timeout=7).effective_policy.read_timeout == 7
+    assert (CheckOptions(deadline=600).effective_policy.request_deadline
+            == RetryPolicy().request_deadline)

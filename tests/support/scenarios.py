@@ -61,6 +61,7 @@ class FaultCase:
     env: Callable[[FakeStore, Trap], dict[str, str]] | None = None
     args: tuple[str, ...] = ()
     fast: bool = True  # False: the real policy's waits (the case's name says so)
+    policy: RetryPolicy | None = None  # a policy of the case's own (overrides `fast`)
     setup: Callable[[FakeStore], None] = _nothing
     baseline: str = "no-fault-empty-204-v2-list"
     safety_stop: bool = False
@@ -161,7 +162,7 @@ class ScenarioRunner:
         connections_before = trap.connections
         received_before = len(trap.received)
         started = time.monotonic()
-        policy = FAST_POLICY if case.fast else RetryPolicy()
+        policy = case.policy or (FAST_POLICY if case.fast else RetryPolicy())
         ran = run_check(case.args, env, self.folder / case.id, policy)
         seconds = time.monotonic() - started
         # Drain the connections an answer-less fault keeps open, then read the records.
