@@ -17,7 +17,7 @@ from enum import StrEnum
 
 
 class FaultKind(StrEnum):
-    LATENCY = "latency"  # sleep `delay` seconds, then answer normally
+    LATENCY = "latency"  # wait `delay` seconds (or until the store stops), then answer
     STATUS = "status"  # answer `status` (e.g. 503) with a JSON error body titled `title`
     RATE_LIMIT = "rate_limit"  # answer 429, with reset headers unless reset_headers=False
     TIMEOUT = "timeout"  # never answer (until the store stops)

@@ -321,7 +321,7 @@ class _Handler(BaseHTTPRequestHandler):
         faults = store._faults_for(self.command, record.api_path, record.path)
         for fault in faults:
             if fault.kind is FaultKind.LATENCY:
-                time.sleep(fault.delay)
+                self.store._stopping.wait(fault.delay)  # cut short when the store stops
         accept_writes = any(fault.kind is FaultKind.ACCEPT_WRITES for fault in faults)
         acting = next(
             (f for f in faults if f.kind not in (FaultKind.LATENCY, FaultKind.ACCEPT_WRITES)), None

@@ -357,13 +357,13 @@ def test_a_token_in_a_cell_is_never_repeated_in_the_message() -> None:
 def test_ctrl_c_stops_every_store_sends_nothing_more_and_exits_130(
     tmp_path: Path, stores: FakeStore,
 ) -> None:
-    stores.add_fault(Fault(FaultKind.LATENCY, delay=0.4))
     stores_file = tmp_path / "stores.csv"
     stores_file.write_text("name,store_hash,token_env\n" + "".join(
         f"Store {n},aaa111,ACME_TOKEN\n" for n in range(6)), encoding="utf-8")
     run = interrupt_mid_check(
         ["check-many", str(stores_file), "--concurrency", "2", "--max-in-flight", "6"],
         {"BIGCOMMERCE_API_URL": stores.url, "ACME_TOKEN": EXACT_TOKEN}, stores,
+        in_flight=2, latency=3.0,  # one store at a time per hash, two probes each
     )
     assert run.code == exitcodes.INTERRUPTED, run.out + run.err
     assert run.err.count("\n") == 1 and "interrupted" in run.err and "Traceback" not in run.err

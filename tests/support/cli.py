@@ -23,6 +23,7 @@ import pytest
 
 from bc_scopes.checker import cli
 from bc_scopes.checker.options import RetryPolicy
+from bc_scopes.fakestore.faults import Fault, FaultKind
 from bc_scopes.fakestore.server import FakeStore
 
 from .store import ENV_NAMES
@@ -142,23 +143,34 @@ class Interrupted(NamedTuple):
     out: str
     err: str
     seconds_to_exit: float  # from the SIGINT to the process's end
-    late_paths: list[str]  # requests the store received more than 0.05 s after the SIGINT
+    late_paths: list[str]  # requests the store received after the SIGINT, stragglers excused
 
 
 def interrupt_mid_check(args: list[str], extra_env: Mapping[str, str], store: FakeStore,
-                        after_requests: int = 3) -> Interrupted:
-    """Run `bc-scopes ARGS` as a real process, press Ctrl-C once `store` has received
-    `after_requests` requests, and report what happened after the signal."""
+                        in_flight: int, latency: float) -> Interrupted:
+    """Run `bc-scopes ARGS` as a real process against `store`, whose probes answer after
+    `latency` seconds (the preflight at once), and press Ctrl-C once the preflights and
+    `in_flight` probes have arrived: every worker is then waiting for a slow answer.
+
+    Counted, not raced: no worker can send again before its answer, `latency` seconds
+    away, so a request that arrives later than half of that after the signal was sent
+    after Ctrl-C. Requests of the same burst that a busy machine delivers late are
+    excused (up to that half)."""
+    store.add_fault(Fault(FaultKind.LATENCY, path=r"^/(?!v2/time$)", delay=latency))
     env = {key: value for key, value in os.environ.items()
            if not key.startswith("BIGCOMMERCE_") and key != "GITHUB_STEP_SUMMARY"}
     process = _start_cli_process(args, {**env, **extra_env})
+
+    def probes() -> int:
+        return sum(1 for r in store.requests if r.api_path != "/v2/time")
+
     deadline = time.monotonic() + 20
-    while len(store.requests) < after_requests and time.monotonic() < deadline:
+    while probes() < in_flight and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert len(store.requests) >= after_requests, "the check never got going"
+    assert probes() == in_flight, f"expected {in_flight} probes in flight, saw {probes()}"
     signalled_at = time.monotonic()
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=10)
     seconds = time.monotonic() - signalled_at
-    late = [r.api_path for r in store.requests if r.received_at > signalled_at + 0.05]
+    late = [r.api_path for r in store.requests if r.received_at > signalled_at + latency / 2]
     return Interrupted(process.returncode, out, err, seconds, late)
