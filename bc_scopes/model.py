@@ -10,6 +10,7 @@ reading it is editing that file.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -247,6 +248,7 @@ def parse_yaml_text(text: str, source: str) -> Any:
 # "Themes\u202e enoN tes" read as "Themes set None"; zero-width spaces and joiners, word
 # joiners and byte order marks make two equal-looking names differ.
 _HIDDEN_CATEGORIES = {"Cc": "control character", "Cf": "invisible format character"}
+_ASCII_CONTROL = re.compile("[\x00-\x1f\x7f]")  # category Cc within ASCII; ASCII has no Cf
 
 
 def _control_character(value: str) -> str | None:
@@ -256,6 +258,9 @@ def _control_character(value: str) -> str | None:
     sequence in them could repaint a support agent's terminal, and a bidi override or
     a zero-width character could make the text read as something it is not.
     """
+    if value.isascii():  # most text: only the C0 controls and DEL can be hidden there
+        found = _ASCII_CONTROL.search(value)
+        return found.group() if found else None
     for character in value:
         if unicodedata.category(character) in _HIDDEN_CATEGORIES:
             return character
@@ -518,7 +523,16 @@ def _build(document: dict[str, Any], source: str) -> ScopeTable:
 
 
 def parse_scope_table(text: str, source: str = "scopes.yaml") -> ScopeTable:
-    """Validate YAML text and return the table. Pure: no file access."""
+    """Validate YAML text and return the table. Pure: no file access.
+
+    The same text gives the same table, so each text is validated once per process
+    (about 40 ms): the pytest plugin, a batch of stores and a test process read one file
+    many times. A refused text is never remembered; it is refused again each time."""
+    return _parse_scope_table(text, source)
+
+
+@lru_cache(maxsize=8)
+def _parse_scope_table(text: str, source: str) -> ScopeTable:
     if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
         raise ScopeFileError(unreadable_message(
             source, UnreadableFile("too-large"), MAX_FILE_BYTES, "a scope table",

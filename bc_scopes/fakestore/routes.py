@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -66,9 +66,16 @@ class Route:
     body: BodyRule | None
     response: str | None  # "list", "object" or None
 
-    @property
+    @cached_property
     def segments(self) -> tuple[str, ...]:
         return tuple(self.path.strip("/").split("/"))
+
+    @cached_property
+    def literal_segments(self) -> tuple[str | None, ...]:
+        """Each segment as written, or None for a {placeholder}: matching a path then
+        compares strings only (the table has hundreds of routes and every request of every
+        fake-store test looks one up)."""
+        return tuple(None if _PARAMETER.match(part) else part for part in self.segments)
 
     @property
     def version(self) -> str:
@@ -87,11 +94,9 @@ class Route:
         return self.no_scope or bool(self.scopes & set(scopes))
 
 
-def _matches(template: tuple[str, ...], actual: list[str]) -> bool:
-    if len(template) != len(actual):
-        return False
+def _matches(template: tuple[str | None, ...], actual: list[str]) -> bool:
     pairs = zip(template, actual, strict=True)
-    return all(_PARAMETER.match(part) or part == value for part, value in pairs)
+    return all(part is None or part == value for part, value in pairs)
 
 
 class RouteTable:
@@ -100,6 +105,10 @@ class RouteTable:
     def __init__(self, routes: list[Route], source: dict[str, Any] | None = None) -> None:
         self.routes = routes
         self.source = source or {}
+        # A path can only fit a template with as many segments.
+        self._by_length: dict[int, list[Route]] = {}
+        for route in routes:
+            self._by_length.setdefault(len(route.segments), []).append(route)
 
     @classmethod
     def from_file(cls, path: Path = ROUTES_FILE) -> RouteTable:
@@ -123,11 +132,9 @@ class RouteTable:
         `/v3/channels/currency-assignments` must win over `/v3/channels/{channel_id}`.
         """
         actual = path.strip("/").split("/")
-        fitting = [route for route in self.routes if _matches(route.segments, actual)]
-        return sorted(
-            fitting,
-            key=lambda route: [bool(_PARAMETER.match(part)) for part in route.segments],
-        )
+        fitting = [route for route in self._by_length.get(len(actual), [])
+                   if _matches(route.literal_segments, actual)]
+        return sorted(fitting, key=lambda route: [part is None for part in route.literal_segments])
 
     def match(self, method: str, path: str) -> Route | None:
         for route in self.candidates(path):
