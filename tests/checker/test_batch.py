@@ -11,11 +11,11 @@ import json
 import sys
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.batches import checker_with_changes
 from support.canaries import CANARY_TOKEN, leaks_in
 from support.cli import FAST_POLICY, interrupt_mid_check, run_cli
 from support.store import EXACT_TOKEN, assert_store_unchanged, required_scopes, with_level
@@ -202,17 +202,13 @@ def test_a_429_storm_or_a_timeout_at_one_store_never_stops_the_others(
         storm.add_fault(Fault(FaultKind.RATE_LIMIT))
         silent.grant(EXACT_TOKEN, required_scopes(table))
         silent.add_fault(Fault(FaultKind.TIMEOUT))
-        elsewhere = {"ddd444": storm.url, "eee555": silent.url}
-
-        def checker(table: ScopeTable, inputs: Any, options: CheckOptions,
-                    hooks: CheckHooks) -> Report:
-            # The same API URL for all in the file; two stores are sent to misbehaving servers.
-            url = elsewhere.get(inputs.store_hash, inputs.api_url)
-            # Only the silent store gets a short read timeout: the healthy store's own
-            # answers must never depend on how fast a busy machine serves them.
-            if inputs.store_hash == "eee555":
-                options = replace(options, timeout=0.2)
-            return check(table, replace(inputs, api_url=url), options, hooks)
+        # The same API URL for all in the file; two stores are sent to misbehaving servers.
+        # Only the silent store gets a short read timeout: the healthy store's own
+        # answers must never depend on how fast a busy machine serves them.
+        checker = checker_with_changes(
+            api_urls={"ddd444": storm.url, "eee555": silent.url},
+            options={"eee555": {"timeout": 0.2}},
+        )
 
         result, sink = batch_run(
             table, entries, stores.url,

@@ -11,20 +11,18 @@ import json
 import threading
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.batches import checker_with_changes
 from support.cli import FAST_POLICY, run_cli
 from support.store import required_scopes
 
 from bc_scopes import exitcodes
 from bc_scopes.checker.batch import BatchLimits, StoreOutcome, run_batch
-from bc_scopes.checker.check import check
 from bc_scopes.checker.hooks import CheckHooks
 from bc_scopes.checker.options import CheckOptions
-from bc_scopes.checker.report import Report
 from bc_scopes.checker.stores_file import StoreEntry, StoresFileError, parse_stores
 from bc_scopes.fakestore.faults import Fault, FaultKind
 from bc_scopes.fakestore.server import FakeStore
@@ -213,13 +211,8 @@ def test_a_store_past_its_deadline_gives_its_slots_back_and_sends_nothing_after(
         def store_done(self, outcome: StoreOutcome) -> None:
             final_at[outcome.entry.store_hash] = len(fleet.requests)
 
-    def checker(table: ScopeTable, inputs: Any, options: CheckOptions,
-                hooks: CheckHooks) -> Report:
-        # Only the silent store has a short deadline; the healthy ones must never race one.
-        if inputs.store_hash == "fleet00":
-            options = replace(options, deadline=1)
-        return check(table, inputs, options, hooks)
-
+    # Only the silent store has a short deadline; the healthy ones must never race one.
+    checker = checker_with_changes(options={"fleet00": {"deadline": 1}})
     summary = run_batch(
         table, entries, fleet.url,
         CheckOptions(policy=FAST_POLICY, timeout=60, deadline=600, concurrency=2), env, Sink(),
