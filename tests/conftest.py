@@ -61,3 +61,13 @@ def browser() -> Iterator[Any]:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist worksteal` keeps the browser tests on few workers (support/scheduling.py)."""
+    if config.getoption("dist") != "worksteal":
+        return None
+    from support.scheduling import BrowserPinnedScheduling
+
+    return BrowserPinnedScheduling(config, log)
