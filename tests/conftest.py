@@ -71,3 +71,9 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     from support.scheduling import BrowserPinnedScheduling
 
     return BrowserPinnedScheduling(config, log)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    from support.scheduling import yield_to_the_browser_worker
+
+    yield_to_the_browser_worker()
