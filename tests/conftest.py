@@ -65,7 +65,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """`--dist worksteal` keeps the browser tests on few workers (support/scheduling.py)."""
+    """`--dist worksteal` keeps the browser tests on one worker (support/scheduling.py)."""
     if config.getoption("dist") != "worksteal":
         return None
     from support.scheduling import BrowserPinnedScheduling
@@ -76,4 +76,4 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 def pytest_sessionstart(session: pytest.Session) -> None:
     from support.scheduling import yield_to_the_browser_worker
 
-    yield_to_the_browser_worker()
+    yield_to_the_browser_worker(session.config)

@@ -1,16 +1,15 @@
-"""xdist's work stealing, except that the browser tests stay on one or two workers.
+"""xdist's work stealing, except that every browser test stays on one worker, gw0.
 
 Measured on this project's two-core machines (`pytest tests/browser`, CPU of every
 process): 112 CPU-seconds in one process, 160 spread over four workers, and slower in
 wall time too. Each worker starts its own Chromium, and each of its browser contexts
 loads and compiles the theme's scripts cold; spread thin, every worker pays that for
-every kind of page. So the browser test files are dealt out, whole, to the first
-`browser_workers` workers, and the other tests are shared and stolen as `worksteal`
-does; an idle worker never steals a browser test. With four workers, the whole suite:
-one browser worker 113 s and 207 CPU-s, two 122 s and 232 CPU-s, plain worksteal 128 s
-and 252 CPU-s (one run each, side by side). The other workers also run at a lower
-priority, so the browser chain gets the CPU it needs: 108 and 122 s against 119 and 127 s
-without (two pairs, alternating).
+every kind of page. So every browser test goes to gw0, and the other tests are shared
+and stolen as `worksteal` does; an idle worker never steals a browser test. The whole
+suite on four workers: browser tests on one worker 113 s and 207 CPU-s, on two 122 s
+and 232 CPU-s, plain worksteal 128 s and 252 CPU-s (one run each, side by side). The
+other workers also run at a lower priority, so the browser chain gets the CPU it needs:
+108 and 122 s against 119 and 127 s without (two pairs, alternating).
 
 A test is a browser test when its file is in tests/browser/ or is named *_browser.py.
 """
@@ -19,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections import defaultdict
 
 import pytest
 from xdist.remote import Producer
@@ -33,13 +31,15 @@ BROWSER_WORKER = "gw0"
 NICER_BY = 5
 
 
-def yield_to_the_browser_worker() -> None:
-    """In a worker other than gw0, lower this process's priority (its children inherit it).
+def yield_to_the_browser_worker(config: pytest.Config) -> None:
+    """In a worker other than gw0 of a run this scheduler deals, lower this process's
+    priority (its children inherit it).
 
     The browser tests run in one process and its Chromium, one after another: the
     longest chain of the run. The other workers take what CPU that chain leaves."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker and worker != BROWSER_WORKER and hasattr(os, "nice"):
+    if (worker and worker != BROWSER_WORKER and hasattr(os, "nice")
+            and config.getoption("dist", None) == "worksteal"):
         os.nice(NICER_BY)
 
 
@@ -47,25 +47,11 @@ def is_browser_test(nodeid: str) -> bool:
     return _BROWSER_TEST.search(nodeid) is not None
 
 
-def deal_files(nodeids: list[tuple[int, str]], hosts: int) -> list[list[int]]:
-    """Test indices per host: whole files, the largest first, each to the host with the
-    fewest tests so far (a file keeps its module-scoped pages on one worker)."""
-    by_file: dict[str, list[int]] = defaultdict(list)
-    for index, nodeid in nodeids:
-        by_file[nodeid.split("::", 1)[0]].append(index)
-    dealt: list[list[int]] = [[] for _ in range(hosts)]
-    for indices in sorted(by_file.values(), key=len, reverse=True):
-        min(dealt, key=len).extend(indices)
-    return [sorted(indices) for indices in dealt]
-
-
 class BrowserPinnedScheduling(WorkStealingScheduling):  # type: ignore[misc]
-    """Work stealing with the browser tests pinned to the first few workers."""
+    """Work stealing with every browser test pinned to gw0."""
 
-    def __init__(self, config: pytest.Config, log: Producer | None = None,
-                 browser_workers: int = 1) -> None:
+    def __init__(self, config: pytest.Config, log: Producer | None = None) -> None:
         super().__init__(config, log)
-        self.browser_workers = max(1, browser_workers)
         self.pinned: set[int] = set()
 
     def schedule(self) -> None:
@@ -78,17 +64,15 @@ class BrowserPinnedScheduling(WorkStealingScheduling):  # type: ignore[misc]
             return
         collection: list[str] = list(next(iter(self.node2collection.values())))
         self.collection = collection
-        browser = [(index, nodeid) for index, nodeid in enumerate(collection)
-                   if is_browser_test(nodeid)]
-        self.pinned = {index for index, _ in browser}
+        browser = [index for index, nodeid in enumerate(collection) if is_browser_test(nodeid)]
+        self.pinned = set(browser)
         self.pending[:] = [index for index in range(len(collection)) if index not in self.pinned]
-        # gw0 first: the other workers yield the CPU to it (see `yield_to_the_browser_worker`).
-        ordered = sorted(self.nodes, key=lambda node: node.gateway.id != BROWSER_WORKER)
-        hosts = ordered[:min(self.browser_workers, len(ordered))]
-        for node, indices in zip(hosts, deal_files(browser, len(hosts)), strict=True):
-            if indices:
-                self.node2pending[node].extend(indices)
-                node.send_runtest_some(indices)
+        # gw0, which the other workers yield the CPU to (`yield_to_the_browser_worker`), or
+        # the first worker when there is no gw0.
+        host = min(self.nodes, key=lambda node: node.gateway.id != BROWSER_WORKER)
+        if browser:
+            self.node2pending[host].extend(browser)
+            host.send_runtest_some(browser)
         self.check_schedule()
 
     def check_schedule(self) -> None:

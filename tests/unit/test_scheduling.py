@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pytest
-from support.scheduling import BrowserPinnedScheduling, deal_files, is_browser_test
+from support.scheduling import BrowserPinnedScheduling, is_browser_test
 
 COLLECTION = (
     [f"tests/browser/test_a.py::test_{n}" for n in range(6)]
@@ -84,8 +84,3 @@ def test_an_idle_worker_steals_only_tests_that_are_not_browser_tests(
     finish(scheduler, nodes[1], len(nodes[1].sent))  # and gw1 runs dry: it steals from gw2
     requests = [index for node in nodes for request in node.steal_requests for index in request]
     assert requests and not set(requests) & BROWSER
-
-
-def test_files_are_dealt_whole_to_the_host_with_fewest_tests() -> None:
-    nodeids = list(enumerate(["a.py::1", "a.py::2", "a.py::3", "b.py::1", "b.py::2", "c.py::1"]))
-    assert deal_files(nodeids, 2) == [[0, 1, 2], [3, 4, 5]]
