@@ -166,10 +166,11 @@ _ALIAS_REFUSAL = "YAML anchors and aliases are not allowed; write each value out
 
 # libyaml's C parser is about ten times faster than the pure-Python one, and the docs
 # build pays for this parse on every run. Fall back to Python where libyaml is missing.
-_BaseSafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The one choice of safe loader: the upstream watch and the test harness use it too.
+SAFE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _StrictLoader(_BaseSafeLoader):  # type: ignore[misc]
+class _StrictLoader(SAFE_LOADER):  # type: ignore[misc]
     """Safe loader that keeps dates as text (anchors and aliases are refused beforehand).
 
     Dates stay strings so that the schema checks them as written.
@@ -189,7 +190,7 @@ def _refuse_anchors_and_aliases(text: str) -> None:
     text, which a reviewer cannot see in a diff. Scanning parser events catches them
     before anything is expanded.
     """
-    for event in yaml.parse(text, Loader=_BaseSafeLoader):
+    for event in yaml.parse(text, Loader=SAFE_LOADER):
         if isinstance(event, yaml.events.AliasEvent) or getattr(event, "anchor", None):
             mark: Any = event.start_mark  # libyaml's Mark and PyYAML's have the same fields
             raise yaml.composer.ComposerError(None, None, _ALIAS_REFUSAL, mark)

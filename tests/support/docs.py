@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bc_scopes.model import SAFE_LOADER
 from tools import project
 
 REPO_ROOT = project.REPO_ROOT  # one definition, in tools/project.py
@@ -32,10 +33,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 BUILD_TIMEOUT_S = 180
 
 
-# libyaml's C emitter and parser where present: the hostile tests dump and parse
-# scopes.yaml hundreds of times, and the pure-Python ones were a tenth of the suite's CPU.
+# libyaml's C emitter where present (its parser: bc_scopes.model.SAFE_LOADER): the hostile
+# tests dump and parse scopes.yaml hundreds of times, and the pure-Python ones were a
+# tenth of the suite's CPU.
 _BaseSafeDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-_BaseSafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _NoAliasDumper(_BaseSafeDumper):  # type: ignore[misc]
@@ -47,7 +48,7 @@ class _NoAliasDumper(_BaseSafeDumper):  # type: ignore[misc]
 
 @functools.cache
 def _parsed_real_document(text: str) -> dict[str, Any]:
-    document = yaml.load(text, Loader=_BaseSafeLoader)  # noqa: S506 - a safe loader
+    document = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
     assert isinstance(document, dict), "scopes.yaml is not a mapping"
     return document
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from bc_scopes.model import SAFE_LOADER
 
 
 class LineDict(dict[Any, Any]):
@@ -38,7 +38,7 @@ class LineStr(str):
         return self.line + 1 if self.style in ("|", ">") else self.line
 
 
-class _LineLoader(_BaseLoader):  # type: ignore[misc]
+class _LineLoader(SAFE_LOADER):  # type: ignore[misc]
     pass
 
 
