@@ -84,8 +84,9 @@ class Route:
     def parameters(self, path: str) -> dict[str, str]:
         """Values of the {placeholders} of this route in a concrete path."""
         values = {}
-        for template, actual in zip(self.segments, path.strip("/").split("/"), strict=True):
-            if _PARAMETER.match(template):
+        pairs = zip(self.segments, self.literal_segments, path.strip("/").split("/"), strict=True)
+        for template, literal, actual in pairs:
+            if literal is None:
                 values[template[1:-1]] = actual
         return values
 
