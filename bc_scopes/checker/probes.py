@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from bc_scopes import exitcodes
-from bc_scopes.checker.client import Answer, BigCommerceClient, Cancelled, SafetyStop
+from bc_scopes.checker.client import PILOT_PATH, Answer, BigCommerceClient, Cancelled, SafetyStop
 from bc_scopes.checker.evidence import (
     CheckRun,
     Outcome,
@@ -38,7 +38,7 @@ from bc_scopes.probe_safety import GRAPHQL_PATH
 
 __all__ = ["PREFLIGHT_PATH", "classify", "run_check", "run_preflight", "unique_probes"]
 
-PREFLIGHT_PATH = "/v2/time"
+PREFLIGHT_PATH = PILOT_PATH  # the same scope-free request proves the token and pilots waits
 SCOPE_TITLE = "you don't have a required scope"
 GRANTED_STATUSES = frozenset({400, 404, 409, 413, 422})
 

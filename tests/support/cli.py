@@ -10,6 +10,7 @@ import contextlib
 import io
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -23,6 +24,7 @@ import pytest
 
 from bc_scopes.checker import cli
 from bc_scopes.checker.options import RetryPolicy
+from bc_scopes.checker.probes import PREFLIGHT_PATH
 from bc_scopes.fakestore.faults import Fault, FaultKind
 from bc_scopes.fakestore.server import FakeStore
 
@@ -156,13 +158,14 @@ def interrupt_mid_check(args: list[str], extra_env: Mapping[str, str], store: Fa
     away, so a request that arrives later than half of that after the signal was sent
     after Ctrl-C. Requests of the same burst that a busy machine delivers late are
     excused (up to that half)."""
-    store.add_fault(Fault(FaultKind.LATENCY, path=r"^/(?!v2/time$)", delay=latency))
+    every_probe = f"^(?!{re.escape(PREFLIGHT_PATH)}$)"  # every path but the preflight's
+    store.add_fault(Fault(FaultKind.LATENCY, path=every_probe, delay=latency))
     env = {key: value for key, value in os.environ.items()
            if not key.startswith("BIGCOMMERCE_") and key != "GITHUB_STEP_SUMMARY"}
     process = _start_cli_process(args, {**env, **extra_env})
 
     def probes() -> int:
-        return sum(1 for r in store.requests if r.api_path != "/v2/time")
+        return sum(1 for r in store.requests if r.api_path != PREFLIGHT_PATH)
 
     deadline = time.monotonic() + 20
     while probes() < in_flight and time.monotonic() < deadline:
