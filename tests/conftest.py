@@ -73,6 +73,13 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     return BrowserPinnedScheduling(config, log)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    from support.scheduling import mark_the_yielding_workers
+
+    mark_the_yielding_workers(node)
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     from support.scheduling import yield_to_the_browser_worker
 

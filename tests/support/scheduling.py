@@ -31,15 +31,23 @@ BROWSER_WORKER = "gw0"
 NICER_BY = 5
 
 
+YIELD_KEY = "bc_yield_cpu"
+
+
+def mark_the_yielding_workers(node: WorkerController) -> None:
+    """On the controller, before a worker starts: in a run this scheduler deals (`--dist
+    worksteal`), tell every worker but gw0 to yield the CPU. A worker cannot tell by
+    itself: xdist hands its workers `--dist no`."""
+    if node.config.getoption("dist") == "worksteal":
+        node.workerinput[YIELD_KEY] = node.gateway.id != BROWSER_WORKER
+
+
 def yield_to_the_browser_worker(config: pytest.Config) -> None:
-    """In a worker other than gw0 of a run this scheduler deals, lower this process's
-    priority (its children inherit it).
+    """In a worker told to yield, lower this process's priority (its children inherit it).
 
     The browser tests run in one process and its Chromium, one after another: the
     longest chain of the run. The other workers take what CPU that chain leaves."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if (worker and worker != BROWSER_WORKER and hasattr(os, "nice")
-            and config.getoption("dist", None) == "worksteal"):
+    if getattr(config, "workerinput", {}).get(YIELD_KEY) and hasattr(os, "nice"):
         os.nice(NICER_BY)
 
 

@@ -10,7 +10,12 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pytest
-from support.scheduling import BrowserPinnedScheduling, is_browser_test
+from support.scheduling import (
+    YIELD_KEY,
+    BrowserPinnedScheduling,
+    is_browser_test,
+    mark_the_yielding_workers,
+)
 
 COLLECTION = (
     [f"tests/browser/test_a.py::test_{n}" for n in range(6)]
@@ -84,3 +89,17 @@ def test_an_idle_worker_steals_only_tests_that_are_not_browser_tests(
     finish(scheduler, nodes[1], len(nodes[1].sent))  # and gw1 runs dry: it steals from gw2
     requests = [index for node in nodes for request in node.steal_requests for index in request]
     assert requests and not set(requests) & BROWSER
+
+
+def test_only_the_workers_other_than_gw0_of_a_worksteal_run_are_told_to_yield(
+        pytester: pytest.Pytester) -> None:
+    def told(dist: str) -> list[dict[str, bool]]:
+        config = pytester.parseconfig("--tx=2*popen", f"--dist={dist}")
+        nodes = [SimpleNamespace(config=config, workerinput={},
+                                 gateway=SimpleNamespace(id=f"gw{n}")) for n in range(2)]
+        for node in nodes:
+            mark_the_yielding_workers(node)
+        return [node.workerinput for node in nodes]
+
+    assert told("worksteal") == [{YIELD_KEY: False}, {YIELD_KEY: True}]
+    assert told("load") == [{}, {}]
