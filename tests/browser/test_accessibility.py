@@ -96,10 +96,15 @@ def test_page_has_no_axe_violations_in_the_light_or_the_dark_and_asks_for_feedba
 def test_scope_cards_on_a_phone_have_no_axe_violations(new_page, site_url,
                                                        color_scheme: str) -> None:
     """The phone's card layout has colours of its own: the "Why" line, and the reason and
-    its source link on the highlighted card that a row link opened (its reason unfolded)."""
+    its source link on the highlighted card that a row link opened (its reason unfolded).
+    A first visit opens in the scheme the phone asks for (partials/palette.html), and the
+    browser's own colours (the color-scheme meta tag) follow it."""
     page, record = new_page(color_scheme=color_scheme, viewport=PHONE)
     page.goto(f"{site_url}scopes/#scope-orders")
     page.wait_for_load_state("load")
+    assert page.evaluate("[document.body.dataset.mdColorScheme, "
+                         "document.querySelector('meta[name=color-scheme]').content]") == (
+        ["slate", "dark"] if color_scheme == "dark" else ["default", "light"])
     page.locator('tr[data-row-id="orders"] .bc-source-link').wait_for(state="visible")
     page.locator('tr[data-row-id="orders"] td.bc-level').hover()  # Material's row hover tint
     assert_no_axe_violations(page, rules_for(color_scheme))

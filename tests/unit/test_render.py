@@ -81,7 +81,7 @@ def test_each_row_has_its_anchor_then_its_aliases_and_a_link_icon() -> None:
     link = cell.select_one("a.bc-row-link")
     assert link["href"] == "#scope-sites-routes"
     assert link["aria-label"] == "Link to the Sites & routes row"
-    assert link.select_one("svg")["aria-hidden"] == "true"
+    assert link.select_one("span.bc-link-icon")["aria-hidden"] == "true"
 
 
 def test_hostile_text_in_tables_is_only_text() -> None:
