@@ -111,6 +111,13 @@ def test_no_template_syntax_is_left_in_any_page(read_page, page_paths) -> None:
             assert marker not in text, f"{path} still contains {marker!r}"
 
 
+def test_no_page_has_audio_or_video(read_page, page_paths) -> None:
+    """The accessibility scan skips axe's media preload (test_accessibility), which only
+    its no-autoplay-audio rule needs: that holds while no page plays media."""
+    for path in page_paths:
+        assert read_page(path).select("audio, video") == [], f"{path} has <audio> or <video>"
+
+
 def test_canonical_urls_use_the_site_url_of_scopes_yaml(read_page, table) -> None:
     canonical = read_page(scopes_path(table)).select_one('link[rel="canonical"]')["href"]
     assert canonical == table.guide.site_url + table.guide.scopes_page
