@@ -12,6 +12,11 @@ other workers also run at a lower priority, so the browser chain gets the CPU it
 108 and 122 s against 119 and 127 s without (two pairs, alternating).
 
 A test is a browser test when its file is in tests/browser/ or is named *_browser.py.
+
+The tests behind the session's slowest fixture, the wheel built and installed into a new
+venv (tests/install/, about 13 s), are dealt first. In collection order they came last,
+and one run ended with a worker alone on them for its final 11 s while the other three
+sat idle (115 s in all).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from xdist.scheduler.worksteal import MIN_PENDING, NodePending, WorkStealingSche
 from xdist.workermanage import WorkerController
 
 _BROWSER_TEST = re.compile(r"^tests/browser/|_browser\.py::")
+_LONG_POLE = re.compile(r"^tests/install/")
 
 
 BROWSER_WORKER = "gw0"
@@ -55,6 +61,11 @@ def is_browser_test(nodeid: str) -> bool:
     return _BROWSER_TEST.search(nodeid) is not None
 
 
+def is_long_pole(nodeid: str) -> bool:
+    """A test that waits on a long session fixture: started last, it ends the run late."""
+    return _LONG_POLE.search(nodeid) is not None
+
+
 class BrowserPinnedScheduling(WorkStealingScheduling):  # type: ignore[misc]
     """Work stealing with every browser test pinned to gw0."""
 
@@ -74,7 +85,9 @@ class BrowserPinnedScheduling(WorkStealingScheduling):  # type: ignore[misc]
         self.collection = collection
         browser = [index for index, nodeid in enumerate(collection) if is_browser_test(nodeid)]
         self.pinned = set(browser)
-        self.pending[:] = [index for index in range(len(collection)) if index not in self.pinned]
+        shared = [index for index in range(len(collection)) if index not in self.pinned]
+        # sorted() is stable: long poles first, the rest in collection order.
+        self.pending[:] = sorted(shared, key=lambda index: not is_long_pole(collection[index]))
         # gw0, which the other workers yield the CPU to (`yield_to_the_browser_worker`), or
         # the first worker when there is no gw0.
         host = min(self.nodes, key=lambda node: node.gateway.id != BROWSER_WORKER)

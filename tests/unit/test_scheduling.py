@@ -21,7 +21,9 @@ COLLECTION = (
     [f"tests/browser/test_a.py::test_{n}" for n in range(6)]
     + [f"tests/hostile/test_b_browser.py::test_{n}" for n in range(2)]
     + [f"tests/checker/test_c.py::test_{n}" for n in range(40)]
+    + [f"tests/install/test_d.py::test_{n}" for n in range(2)]
 )
+LONG_POLES = {48, 49}
 BROWSER = set(range(8))
 
 
@@ -75,6 +77,11 @@ def test_every_browser_test_goes_to_the_first_worker_and_no_other_test_does_at_f
     assert set(nodes[0].sent) == BROWSER
     others = [index for node in nodes[1:] for index in node.sent]
     assert sorted(others) == sorted(set(range(len(COLLECTION))) - BROWSER)
+
+
+def test_the_long_poles_are_dealt_first(pytester: pytest.Pytester) -> None:
+    _, nodes = scheduled(pytester, 4)
+    assert set(nodes[1].sent[:2]) == LONG_POLES
 
 
 def test_an_idle_worker_steals_only_tests_that_are_not_browser_tests(
