@@ -12,7 +12,11 @@ export NO_MKDOCS_2_WARNING=1
 unset PYTHONDONTWRITEBYTECODE
 .venv/bin/ruff check .
 .venv/bin/mypy  # strict, over bc_scopes, macros, tools and tests/support (see pyproject.toml)
-.venv/bin/mkdocs build --strict --site-dir "$(mktemp -d)/site"
+# The strict build CI runs. The tests read this same build (BC_BUILT_SITE, see
+# tests/conftest.py) instead of building the guide a second time.
+BC_BUILT_SITE="$(mktemp -d)/site"
+export BC_BUILT_SITE
+.venv/bin/mkdocs build --strict --site-dir "$BC_BUILT_SITE"
 # Collect once in one process first: on a fresh clone it compiles the project's modules
 # and writes pytest's rewritten copies of the plugins' and tests' modules (about 4 s),
 # which the workers then read instead of each doing the same work at the same time.

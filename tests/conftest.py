@@ -7,6 +7,7 @@ tests both read it, so it is built once per session, for real, with the same
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,14 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The guide as `mkdocs build --strict` writes it; the build must pass.
 
     Built once per session, shared by the xdist workers; no test may change it.
+    scripts/test.sh runs that strict build before pytest and names its output in
+    BC_BUILT_SITE: the tests read it rather than build the same sources again.
     """
+    prebuilt = os.environ.get("BC_BUILT_SITE")
+    if prebuilt:
+        site = Path(prebuilt)
+        assert (site / "index.html").is_file(), f"BC_BUILT_SITE={prebuilt} holds no built guide"
+        return site
 
     def build(folder: Path) -> None:
         result = run_strict_build(REPO_ROOT, folder / "site")
@@ -45,22 +53,27 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Debian Chromium for the whole session, shared by every folder.
+def playwright() -> Iterator[Any]:
+    """Playwright, started once for the whole session and shared by every folder.
 
-    Playwright's sync API allows one running instance per thread, so a second
-    `sync_playwright()` in another folder's test would fail while this one is open.
-    """
+    Its sync API allows one running instance per thread, so a second `sync_playwright()`
+    in another folder's test would fail while this one is open."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing; install Debian's chromium to run browser tests")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with sync_playwright() as started:
+        yield started
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    """One headless Debian Chromium for the whole session, shared by every folder."""
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -74,6 +74,12 @@ class PageRecorder:
 
     console_errors: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)  # requests that could carry data: not GET
+
+    def clear(self) -> None:
+        self.console_errors.clear()
+        self.requests.clear()
+        self.sent.clear()
 
 
 PageOpener = Callable[..., tuple[Any, PageRecorder]]
@@ -82,87 +88,131 @@ PageOpener = Callable[..., tuple[Any, PageRecorder]]
 ContextKey = tuple[str, tuple[int, int], tuple[str, ...]]
 
 
-@pytest.fixture(scope="session")
-def context_pool(browser) -> Iterator[Callable[[ContextKey], Any]]:
-    """One browser context per colour scheme, viewport and permission set, for the
-    worker's whole session. A first page load in a new context parses and compiles the
-    theme's scripts and styles again (its caches are empty): about 1.3 CPU-seconds here,
-    against 0.6 for a load in a context that has seen them. Storage is cleared for every
-    page handed out (see `new_page`), so only the HTTP cache is shared."""
-    contexts: dict[ContextKey, Any] = {}
+def _recorded(page: Any) -> PageRecorder:
+    """A recorder fed by `page` for as long as the page lives; cleared for each handout."""
+    record = PageRecorder()
+    page.on("console", lambda m: m.type == "error" and record.console_errors.append(m.text))
+    page.on("pageerror", lambda error: record.console_errors.append(str(error)))
+    page.on("request", lambda r: record.requests.append(r.url))
+    page.on("request", lambda r: r.method != "GET" and record.sent.append(r.url))
+    return record
 
-    def context_for(key: ContextKey) -> Any:
-        if key not in contexts:
+
+def context_key(color_scheme: str, viewport: dict[str, int],
+                permissions: list[str] | None) -> ContextKey:
+    return (color_scheme, (viewport["width"], viewport["height"]), tuple(sorted(permissions or [])))
+
+
+class PagePool:
+    """Pages for `new_page`: one browser context per colour scheme, viewport and permission
+    set for the worker's whole session, and in each a page handed from test to test.
+
+    Both are for the CPU. A first page load in a new context parses and compiles the
+    theme's scripts and styles again (its caches are empty): about 1.3 CPU-seconds here,
+    against 0.6 in a context that has seen them. Creating and closing a page cost about
+    0.5 CPU-seconds more each time: the browser tests, serial, took about 100 CPU-seconds
+    with a new page per test and 83 with pages handed on.
+
+    A page given back is reset (`give_back`: about:blank, no routes, screen media, its
+    context's viewport); a page taken has every kind of storage the site's origin has
+    cleared first (local and session storage, cookies, IndexedDB, caches a script made),
+    so no tick, colour choice or answer carries over (test_site_pages.py checks both).
+    A test that asks for a second page of the same kind gets a new one."""
+
+    def __init__(self, browser: Any, origin: str) -> None:
+        self.browser = browser
+        self.origin = origin
+        self.contexts: dict[ContextKey, Any] = {}
+        self.spares: dict[ContextKey, tuple[Any, PageRecorder]] = {}
+
+    def context(self, key: ContextKey) -> Any:
+        if key not in self.contexts:
             color_scheme, (width, height), permissions = key
-            contexts[key] = browser.new_context(
+            self.contexts[key] = self.browser.new_context(
                 viewport={"width": width, "height": height}, color_scheme=color_scheme,
                 permissions=list(permissions))
-        return contexts[key]
+        return self.contexts[key]
 
-    yield context_for
-    for context in contexts.values():
-        context.close()
+    def take(self, key: ContextKey) -> tuple[Any, PageRecorder]:
+        context = self.context(key)
+        if key in self.spares:
+            page, record = self.spares.pop(key)
+            record.clear()
+        else:
+            page = context.new_page()
+            record = _recorded(page)
+        session = context.new_cdp_session(page)
+        session.send("Storage.clearDataForOrigin", {"origin": self.origin, "storageTypes": "all"})
+        session.detach()
+        context.clear_cookies()
+        return page, record
+
+    def give_back(self, key: ContextKey, page: Any, record: PageRecorder) -> None:
+        """Keep `page` as the spare of its context, reset; close it if one is kept already
+        or it cannot be reset (a crashed page)."""
+        width, height = key[1]
+        try:
+            if key in self.spares:
+                raise LookupError(key)
+            page.unroute_all(behavior="ignoreErrors")
+            page.goto("about:blank")
+            page.emulate_media(media="null")
+            page.set_viewport_size({"width": width, "height": height})
+        except Exception:  # noqa: BLE001 - whatever went wrong, this page is not handed out again
+            page.close()
+            return
+        self.spares[key] = (page, record)
+
+    def close(self) -> None:
+        for context in self.contexts.values():
+            context.close()
+
+
+@pytest.fixture(scope="session")
+def page_pool(browser, site_url: str) -> Iterator[PagePool]:
+    pool = PagePool(browser, site_url.rstrip("/"))
+    yield pool
+    pool.close()
 
 
 @pytest.fixture
-def new_page(context_pool, site_url: str) -> Iterator[PageOpener]:
-    """Open fresh pages, recording console errors and requests. Each page is new, in a
-    context shared only with earlier tests' closed pages; before it is handed out, every
-    kind of storage the site's origin has there (local and session storage, cookies,
-    IndexedDB, caches a script made) is cleared, so no tick, colour choice or answer
-    carries over (test_site_pages.py checks this). Every page is closed after the test."""
-    pages = []
-    origin = site_url.rstrip("/")
+def new_page(page_pool: PagePool) -> Iterator[PageOpener]:
+    """Open pages as new (see PagePool), recording console errors and requests. Listeners
+    a test adds with `page.on` stay on the page: such a test removes its own."""
+    handed: list[tuple[ContextKey, Any, PageRecorder]] = []
 
     def open_page(color_scheme: str = "light", viewport: dict[str, int] | None = None,
                   permissions: list[str] | None = None):
-        size = viewport or VIEWPORT
-        context = context_pool((color_scheme, (size["width"], size["height"]),
-                                tuple(sorted(permissions or []))))
-        page = context.new_page()
-        pages.append(page)
-        session = context.new_cdp_session(page)
-        session.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
-        session.detach()
-        context.clear_cookies()
-        record = PageRecorder()
-        page.on("console", lambda m: m.type == "error" and record.console_errors.append(m.text))
-        page.on("pageerror", lambda error: record.console_errors.append(str(error)))
-        page.on("request", lambda r: record.requests.append(r.url))
+        key = context_key(color_scheme, viewport or VIEWPORT, permissions)
+        page, record = page_pool.take(key)
+        handed.append((key, page, record))
         return page, record
 
     yield open_page
-    for page in pages:
-        page.close()
+    for key, page, record in handed:
+        page_pool.give_back(key, page, record)
 
 
 @pytest.fixture(scope="module")
-def reused_page(browser) -> Iterator[PageOpener]:
+def reused_page(page_pool: PagePool) -> Iterator[PageOpener]:
     """One page per colour scheme and viewport for a whole module, its record cleared on
     each call: for tests that only read pages. Navigating a live page costs half the
-    CPU of a new context per page, which on two cores is most of the browser tests."""
-    opened: dict[tuple[str, tuple[int, int]], tuple[Any, PageRecorder]] = {}
+    CPU of a new page per test, which on two cores is most of the browser tests. The
+    page comes from the same pool as `new_page`'s, storage cleared, and goes back to
+    it, reset, when the module ends."""
+    held: dict[ContextKey, tuple[Any, PageRecorder]] = {}
 
     def open_page(color_scheme: str = "light", viewport: dict[str, int] | None = None):
-        size = viewport or VIEWPORT
-        key = (color_scheme, (size["width"], size["height"]))
-        if key not in opened:
-            context = browser.new_context(viewport=size, color_scheme=color_scheme)
-            page = context.new_page()
-            record = PageRecorder()
-            page.on("console",
-                    lambda m: m.type == "error" and record.console_errors.append(m.text))
-            page.on("pageerror", lambda error: record.console_errors.append(str(error)))
-            page.on("request", lambda r: record.requests.append(r.url))
-            opened[key] = (page, record)
-        page, record = opened[key]
-        record.console_errors.clear()
-        record.requests.clear()
+        key = context_key(color_scheme, viewport or VIEWPORT, None)
+        if key not in held:
+            held[key] = page_pool.take(key)
+        page, record = held[key]
+        record.clear()
         return page, record
 
     yield open_page
-    for page, _ in opened.values():
-        page.context.close()
+    for key, (page, record) in held.items():
+        page_pool.give_back(key, page, record)
 
 
 @pytest.fixture

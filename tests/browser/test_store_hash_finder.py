@@ -37,36 +37,31 @@ LABEL = "API path, store address or Store Hash"
 
 
 @pytest.fixture(scope="module")
-def finder_page(browser, site_url):
+def finder_page(reused_page, site_url):
     """One store-hash page for the whole module: each test types over the last input.
 
     Every request the page makes is recorded, so each test can check that what it
     typed never left the page.
     """
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.requests = []
-    page.errors = []
-    page.on("request", lambda r: page.requests.append(r.url))
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page, record = reused_page()
     page.goto(f"{site_url}store-hash/")
     page.wait_for_load_state("load")
-    yield page
-    context.close()
+    return page, record
 
 
 @pytest.fixture
 def finder(finder_page, site_url):
-    finder_page.get_by_label(LABEL).fill("")
-    seen = len(finder_page.requests)
-    yield finder_page
-    finder_page.wait_for_timeout(50)  # let anything sent after the last keystroke show up
-    sent = finder_page.requests[seen:]
+    page, record = finder_page
+    page.get_by_label(LABEL).fill("")
+    seen = len(record.requests)
+    yield page
+    page.wait_for_timeout(50)  # let anything sent after the last keystroke show up
+    sent = record.requests[seen:]
     assert [url for url in sent if not url.startswith(site_url)] == []
-    typed = finder_page.locator("#bc-finder-input").input_value().strip()
+    typed = page.locator("#bc-finder-input").input_value().strip()
     if len(typed) >= 3:
         assert not [url for url in sent if typed in url], "the input was sent somewhere"
-    assert finder_page.errors == []
+    assert record.console_errors == []
 
 
 def finder_answer(page):
