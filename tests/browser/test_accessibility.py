@@ -39,8 +39,10 @@ def rules_for(color_scheme: str) -> dict:
 
 
 # axe builds a CSS selector, an ancestry and an XPath for every node it reports: about a
-# quarter of its time on these pages. The first pass skips them (the rules run the same);
-# only when it finds something does axe run again with them, to name the elements.
+# quarter of its time on these pages. The first pass skips them (the rules run the same),
+# and the HTML snippet it keeps of every node it checks (axe.configure's noHtml: about 5%
+# more, measured over four pages); only when it finds something does axe run again with
+# them, to name the elements.
 WITHOUT_NODE_PATHS = {"selectors": False, "ancestry": False, "xpath": False,
                       "absolutePaths": False}
 
@@ -52,7 +54,7 @@ def describe(violations: list[dict]) -> str:
     )
 
 
-def axe_violations(page, options: dict) -> list[dict]:
+def axe_violations(page, options: dict, *, html: bool = True) -> list[dict]:
     """axe-core's violations on the page as loaded now. axe-core (the copy that
     axe-playwright-python ships) is injected once per page load: the dark scan of a page
     reuses the light scan's copy instead of compiling its half-megabyte script again."""
@@ -61,12 +63,15 @@ def axe_violations(page, options: dict) -> list[dict]:
     if not page.evaluate("typeof window.axe === 'object' && typeof window.axe.run === 'function'"):
         page.evaluate(Axe().axe_script)
     violations: list[dict] = page.evaluate(
-        "options => axe.run(options).then(results => results.violations)", options)
+        """([options, noHtml]) => {
+            axe.configure({noHtml});
+            return axe.run(options).then(results => results.violations);
+        }""", [options, not html])
     return violations
 
 
 def assert_no_axe_violations(page, options: dict) -> None:
-    if not axe_violations(page, {**options, **WITHOUT_NODE_PATHS}):
+    if not axe_violations(page, {**options, **WITHOUT_NODE_PATHS}, html=False):
         return
     raise AssertionError(describe(axe_violations(page, options))
                          or "axe found violations on its first pass only")
