@@ -9,8 +9,8 @@ can never slip through unexplained.
 The file is plain text, one line per row in table order, so `git diff` is the
 review. Its header records which changelog entry documents the latest change
 ("documented-by") and what that change was ("change:" lines). Everything here
-is pure: text and tables in, text and verdicts out. `scripts/update_snapshot.py`
-does the file I/O.
+is pure: text and tables in, text and verdicts out. `tools/snapshot_cli.py`
+(run as `scripts/update_snapshot.py`) does the file I/O.
 """
 
 from __future__ import annotations
