@@ -103,6 +103,19 @@ def context_key(color_scheme: str, viewport: dict[str, int],
     return (color_scheme, (viewport["width"], viewport["height"]), tuple(sorted(permissions or [])))
 
 
+def _reset(page: Any, viewport: dict[str, int]) -> bool:
+    """Put a used page back as a new one is: no document, no routes, screen media, its
+    context's viewport. False when it cannot be (a crashed or closed page)."""
+    try:
+        page.unroute_all(behavior="ignoreErrors")
+        page.goto("about:blank")
+        page.emulate_media(media="null")
+        page.set_viewport_size(viewport)
+    except Exception:  # noqa: BLE001 - whatever went wrong, this page is not handed out again
+        return False
+    return True
+
+
 class PagePool:
     """Pages for `new_page`: one browser context per colour scheme, viewport and permission
     set for the worker's whole session, and in each a page handed from test to test.
@@ -151,14 +164,7 @@ class PagePool:
         """Keep `page` as the spare of its context, reset; close it if one is kept already
         or it cannot be reset (a crashed page)."""
         width, height = key[1]
-        try:
-            if key in self.spares:
-                raise LookupError(key)
-            page.unroute_all(behavior="ignoreErrors")
-            page.goto("about:blank")
-            page.emulate_media(media="null")
-            page.set_viewport_size({"width": width, "height": height})
-        except Exception:  # noqa: BLE001 - whatever went wrong, this page is not handed out again
+        if key in self.spares or not _reset(page, {"width": width, "height": height}):
             page.close()
             return
         self.spares[key] = (page, record)
